@@ -1,0 +1,3 @@
+//! newsdesk: full-text search for news articles.
+
+pub mod article;
