@@ -1,3 +1,4 @@
 //! newsdesk: full-text search for news articles.
 
 pub mod article;
+pub mod index;

@@ -1,0 +1,83 @@
+//! The text analysers of the schema.
+//!
+//! tantivy does not store analysers in the index, so [`register`] must run
+//! every time an index is opened or created, before anything is indexed or
+//! searched; `NewsIndex` does this.
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
+    Stemmer, TextAnalyzer, TokenizerManager,
+};
+
+/// Title and body: words, lowercased, folded to ASCII ("Zelenskyy's" and
+/// "zelenskyy" meet; "café" finds "cafe"), and stemmed ("talks" finds "talk").
+pub const ENGLISH: &str = "newsdesk_en";
+
+/// Outlet and people: the whole value as one token, lowercased and folded,
+/// so `outlet:"the independent"` finds "The Independent".
+pub const KEYWORD: &str = "newsdesk_keyword";
+
+/// Words longer than this are not words (URLs, base64, runs of digits) and
+/// would only bloat the term dictionary.
+const MAX_TOKEN_BYTES: usize = 40;
+
+pub fn english() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// The English analyser without stemming: how a prefix query (`negotiat*`)
+/// is normalised, since a prefix is not a word and must not be stemmed.
+pub fn english_unstemmed() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+pub fn keyword() -> TextAnalyzer {
+    TextAnalyzer::builder(RawTokenizer::default())
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+pub fn register(tokenizers: &TokenizerManager) {
+    tokenizers.register(ENGLISH, english());
+    tokenizers.register(KEYWORD, keyword());
+}
+
+/// The tokens `analyzer` makes of `text`.
+pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    analyzer
+        .token_stream(text)
+        .process(&mut |token| out.push(token.text.clone()));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_folds_case_accents_and_endings() {
+        assert_eq!(
+            tokens(&mut english(), "Talks in Zürich: Zelenskyy's negotiations"),
+            ["talk", "in", "zurich", "zelenskyy", "s", "negoti"]
+        );
+    }
+
+    #[test]
+    fn keywords_stay_whole() {
+        assert_eq!(
+            tokens(&mut keyword(), "The Indépendent"),
+            ["the independent"]
+        );
+    }
+}

@@ -1,0 +1,196 @@
+//! Index: where articles live on disk.
+//!
+//! [`NewsIndex`] opens or creates the tantivy index in a folder, registers
+//! the analysers, and keeps one [`IndexReader`] for the life of the program;
+//! each search takes a fresh searcher from it. [`Indexer`] is the one writer:
+//! tantivy's lock file makes sure no second process writes at the same time.
+
+pub mod analyzer;
+pub mod schema;
+mod writer;
+
+use std::path::{Path, PathBuf};
+
+use tantivy::directory::error::LockError;
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyError};
+
+pub use schema::Fields;
+pub use writer::{Added, Indexer, WriterOptions};
+
+/// What can go wrong with the index itself.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(
+        "{} holds files but no newsdesk index: give --index a new or empty folder",
+        path.display()
+    )]
+    NotAnIndex { path: PathBuf },
+    #[error(
+        "the index at {} was made by an incompatible version of newsdesk: \
+         move the folder away and ingest the articles again",
+        path.display()
+    )]
+    Incompatible { path: PathBuf },
+    #[error(
+        "the index at {} is in use by another newsdesk process (a running `newsdesk serve` \
+         or `newsdesk ingest`): wait for it or stop it, or send the articles to the running \
+         server with POST /api/articles",
+        path.display()
+    )]
+    Locked { path: PathBuf },
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("index error: {0}")]
+    Tantivy(#[from] TantivyError),
+}
+
+/// An open newsdesk index.
+pub struct NewsIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    path: Option<PathBuf>,
+}
+
+impl NewsIndex {
+    /// Opens the index in `dir`, or creates it when `dir` is missing or
+    /// empty (hidden files such as `.gitignore` do not count).
+    pub fn open_or_create(dir: &Path) -> Result<NewsIndex, Error> {
+        let io_error = |source| Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
+        let index = if dir.join("meta.json").exists() {
+            Index::open_in_dir(dir)?
+        } else {
+            if dir.exists() {
+                let mut entries = std::fs::read_dir(dir).map_err(io_error)?;
+                let has_visible_entry = entries.any(|entry| {
+                    entry.is_ok_and(|e| !e.file_name().to_string_lossy().starts_with('.'))
+                });
+                if has_visible_entry {
+                    return Err(Error::NotAnIndex {
+                        path: dir.to_path_buf(),
+                    });
+                }
+            } else {
+                std::fs::create_dir_all(dir).map_err(io_error)?;
+            }
+            Index::create_in_dir(dir, schema::build())?
+        };
+        NewsIndex::from_index(index, Some(dir.to_path_buf()))
+    }
+
+    /// An index that lives in memory only, for tests.
+    pub fn in_memory() -> Result<NewsIndex, Error> {
+        NewsIndex::from_index(Index::create_in_ram(schema::build()), None)
+    }
+
+    fn from_index(index: Index, path: Option<PathBuf>) -> Result<NewsIndex, Error> {
+        let incompatible = || Error::Incompatible {
+            path: path.clone().unwrap_or_default(),
+        };
+        if index.schema() != schema::build() {
+            return Err(incompatible());
+        }
+        let fields = Fields::from_schema(&index.schema()).ok_or_else(incompatible)?;
+        analyzer::register(index.tokenizers());
+        // Reloaded by hand after each commit, so that what a write
+        // acknowledges is searchable as soon as the write returns.
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(NewsIndex {
+            index,
+            reader,
+            fields,
+            path,
+        })
+    }
+
+    /// Takes the one writer. Fails with [`Error::Locked`] while another
+    /// process holds it.
+    pub fn writer(&self, options: WriterOptions) -> Result<Indexer, Error> {
+        let writer = self
+            .index
+            .writer_with_num_threads(options.threads, options.memory_bytes)
+            .map_err(|err| match err {
+                TantivyError::LockFailure(LockError::LockBusy, _) => Error::Locked {
+                    path: self.path.clone().unwrap_or_default(),
+                },
+                other => Error::Tantivy(other),
+            })?;
+        Ok(Indexer::new(writer, self.reader.clone(), self.fields))
+    }
+
+    /// A searcher over the last commit this process has seen.
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// Picks up commits made by other processes (the server sees its own
+    /// writes at once).
+    pub fn reload(&self) -> Result<(), Error> {
+        Ok(self.reader.reload()?)
+    }
+
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    pub fn num_articles(&self) -> u64 {
+        self.searcher().num_docs()
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The analyser of a field, as registered at open.
+    pub fn analyzer(&self, name: &str) -> tantivy::tokenizer::TextAnalyzer {
+        self.index
+            .tokenizers()
+            .get(name)
+            .unwrap_or_else(analyzer::english)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_with_other_files_is_not_taken_over() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+        assert!(matches!(
+            NewsIndex::open_or_create(dir.path()),
+            Err(Error::NotAnIndex { .. })
+        ));
+    }
+
+    #[test]
+    fn an_empty_folder_with_hidden_files_becomes_an_index_that_reopens() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".gitignore"), "*").unwrap();
+        NewsIndex::open_or_create(dir.path()).unwrap();
+        let reopened = NewsIndex::open_or_create(dir.path()).unwrap();
+        assert_eq!(reopened.num_articles(), 0);
+    }
+
+    #[test]
+    fn a_second_writer_is_refused_while_the_first_lives() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = NewsIndex::open_or_create(dir.path()).unwrap();
+        let first = index.writer(WriterOptions::default()).unwrap();
+        let other = NewsIndex::open_or_create(dir.path()).unwrap();
+        let err = other.writer(WriterOptions::default()).err().unwrap();
+        assert!(matches!(err, Error::Locked { .. }), "{err}");
+        drop(first);
+        assert!(other.writer(WriterOptions::default()).is_ok());
+    }
+}

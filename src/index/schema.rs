@@ -1,0 +1,165 @@
+//! The tantivy schema of an article, and the conversions between an
+//! [`Article`] and a tantivy document.
+
+use tantivy::DateTime;
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, STORED, STRING, Schema,
+    TantivyDocument, TextFieldIndexing, TextOptions, Value,
+};
+
+use super::analyzer::{ENGLISH, KEYWORD};
+use crate::article::{Article, ArticleId, ArticleUrl, PublicationDate, day_start};
+
+/// Field names, as tantivy knows them.
+pub mod names {
+    pub const ID: &str = "id";
+    pub const TITLE: &str = "title";
+    pub const BODY: &str = "body";
+    pub const OUTLET: &str = "outlet";
+    pub const PEOPLE: &str = "people";
+    /// The publication day at midnight UTC: for filters and histograms.
+    pub const DAY: &str = "day";
+    /// The publication instant: for sorting by date.
+    pub const PUBLISHED: &str = "published";
+    /// The date as the source gave it, for display.
+    pub const DATE: &str = "date";
+    pub const URL: &str = "url";
+}
+
+/// The fields of the schema, looked up once.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub id: Field,
+    pub title: Field,
+    pub body: Field,
+    pub outlet: Field,
+    pub people: Field,
+    pub day: Field,
+    pub published: Field,
+    pub date: Field,
+    pub url: Field,
+}
+
+/// Builds the schema of a newsdesk index.
+///
+/// Title and body are analysed as English with positions, for phrases.
+/// Outlet and people are exact values: indexed lowercased (so filters ignore
+/// case) and kept as written in a fast column (for facet counts). Days are
+/// fast for ranges and histograms.
+pub fn build() -> Schema {
+    let mut builder = Schema::builder();
+    builder.add_text_field(names::ID, STRING | STORED);
+    let english = TextOptions::default().set_stored().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(ENGLISH)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    builder.add_text_field(names::TITLE, english.clone());
+    builder.add_text_field(names::BODY, english);
+    let keyword = TextOptions::default()
+        .set_stored()
+        .set_fast("raw")
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(KEYWORD)
+                .set_index_option(IndexRecordOption::Basic)
+                .set_fieldnorms(false),
+        );
+    builder.add_text_field(names::OUTLET, keyword.clone());
+    builder.add_text_field(names::PEOPLE, keyword);
+    builder.add_date_field(
+        names::DAY,
+        DateOptions::default()
+            .set_indexed()
+            .set_fast()
+            .set_precision(DateTimePrecision::Seconds),
+    );
+    builder.add_date_field(
+        names::PUBLISHED,
+        DateOptions::default()
+            .set_fast()
+            .set_precision(DateTimePrecision::Seconds),
+    );
+    builder.add_text_field(names::DATE, STORED);
+    builder.add_text_field(names::URL, STORED);
+    builder.build()
+}
+
+impl Fields {
+    /// Looks the fields up in `schema`; `None` if one is missing.
+    pub fn from_schema(schema: &Schema) -> Option<Fields> {
+        let field = |name| schema.get_field(name).ok();
+        Some(Fields {
+            id: field(names::ID)?,
+            title: field(names::TITLE)?,
+            body: field(names::BODY)?,
+            outlet: field(names::OUTLET)?,
+            people: field(names::PEOPLE)?,
+            day: field(names::DAY)?,
+            published: field(names::PUBLISHED)?,
+            date: field(names::DATE)?,
+            url: field(names::URL)?,
+        })
+    }
+
+    pub fn to_document(&self, article: &Article) -> TantivyDocument {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(self.id, article.id.as_str());
+        if let Some(title) = &article.title {
+            doc.add_text(self.title, title);
+        }
+        doc.add_text(self.body, &article.body);
+        if let Some(outlet) = &article.outlet {
+            doc.add_text(self.outlet, outlet);
+        }
+        for person in &article.people {
+            doc.add_text(self.people, person);
+        }
+        if let Some(date) = &article.date {
+            doc.add_date(self.day, to_tantivy(day_start(date.day())));
+            doc.add_date(self.published, to_tantivy(date.instant()));
+            doc.add_text(self.date, date.to_string());
+        }
+        if let Some(url) = &article.url {
+            doc.add_text(self.url, url.as_str());
+        }
+        doc
+    }
+
+    /// Reads an article back from its stored fields. Values that no longer
+    /// parse (which would mean the index was edited by hand) are left out
+    /// rather than failing the whole request.
+    pub fn to_article(&self, doc: &TantivyDocument) -> Article {
+        let text = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        Article {
+            id: text(self.id)
+                .and_then(|id| ArticleId::parse(&id).ok())
+                .unwrap_or_else(|| ArticleId::derive(None, None, None, "")),
+            title: text(self.title),
+            outlet: text(self.outlet),
+            date: text(self.date).and_then(|d| PublicationDate::parse(&d).ok()),
+            url: text(self.url).and_then(|u| ArticleUrl::parse(&u).ok()),
+            people: doc
+                .get_all(self.people)
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            body: text(self.body).unwrap_or_default(),
+        }
+    }
+}
+
+pub fn to_tantivy(timestamp: jiff::Timestamp) -> DateTime {
+    DateTime::from_timestamp_secs(timestamp.as_second())
+}
+
+/// The publication day of a `day` column value.
+pub fn day_of(value: DateTime) -> Option<jiff::civil::Date> {
+    let seconds = value.into_timestamp_secs();
+    jiff::Timestamp::from_second(seconds)
+        .ok()
+        .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
+}

@@ -1,0 +1,177 @@
+//! The one writer: adds, replaces and deletes articles, and commits.
+
+use std::collections::HashMap;
+
+use tantivy::indexer::UserOperation;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocSet, IndexReader, IndexWriter, TERMINATED, Term};
+
+use super::{Error, Fields};
+use crate::article::{Article, ArticleId};
+
+/// How much the writer may use while indexing.
+#[derive(Debug, Clone, Copy)]
+pub struct WriterOptions {
+    /// Indexing threads.
+    pub threads: usize,
+    /// Memory shared by the threads before a segment is flushed to disk.
+    pub memory_bytes: usize,
+}
+
+impl Default for WriterOptions {
+    fn default() -> WriterOptions {
+        let threads = std::thread::available_parallelism()
+            .map(usize::from)
+            .unwrap_or(1)
+            .clamp(1, 4);
+        WriterOptions {
+            threads,
+            // tantivy needs at least 15 MB a thread; more means fewer, larger
+            // segments while bulk indexing.
+            memory_bytes: threads * 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// Whether an added article was new to the index or replaced one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Added {
+    New,
+    Replaced,
+}
+
+/// The index writer. Changes become visible (and durable) at [`commit`].
+///
+/// [`commit`]: Indexer::commit
+pub struct Indexer {
+    writer: IndexWriter,
+    reader: IndexReader,
+    fields: Fields,
+    /// Ids touched since the last commit, and whether each is present now.
+    /// The committed index cannot say, since tantivy applies changes only at
+    /// commit.
+    pending: HashMap<ArticleId, bool>,
+}
+
+impl Indexer {
+    pub(super) fn new(writer: IndexWriter, reader: IndexReader, fields: Fields) -> Indexer {
+        Indexer {
+            writer,
+            reader,
+            fields,
+            pending: HashMap::new(),
+        }
+    }
+
+    /// Adds `article`, replacing any article with the same id.
+    pub fn add(&mut self, article: &Article) -> Result<Added, Error> {
+        let existed = self.exists(&article.id)?;
+        let document = self.fields.to_document(article);
+        self.writer.run([
+            UserOperation::Delete(self.id_term(&article.id)),
+            UserOperation::Add(document),
+        ])?;
+        self.pending.insert(article.id.clone(), true);
+        Ok(if existed { Added::Replaced } else { Added::New })
+    }
+
+    /// Deletes the article `id`; returns whether there was one.
+    pub fn delete(&mut self, id: &ArticleId) -> Result<bool, Error> {
+        let existed = self.exists(id)?;
+        if existed {
+            self.writer.delete_term(self.id_term(id));
+            self.pending.insert(id.clone(), false);
+        }
+        Ok(existed)
+    }
+
+    /// Makes every change so far durable and visible to searches.
+    pub fn commit(&mut self) -> Result<(), Error> {
+        self.writer.commit()?;
+        self.pending.clear();
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Drops every change since the last commit.
+    pub fn rollback(&mut self) -> Result<(), Error> {
+        self.writer.rollback()?;
+        self.pending.clear();
+        Ok(())
+    }
+
+    fn id_term(&self, id: &ArticleId) -> Term {
+        Term::from_field_text(self.fields.id, id.as_str())
+    }
+
+    /// Whether `id` is in the index, counting uncommitted changes.
+    fn exists(&self, id: &ArticleId) -> Result<bool, Error> {
+        if let Some(&present) = self.pending.get(id) {
+            return Ok(present);
+        }
+        let term = self.id_term(id);
+        let searcher = self.reader.searcher();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.fields.id)?;
+            let Some(mut postings) = inverted
+                .read_postings(&term, IndexRecordOption::Basic)
+                .map_err(tantivy::TantivyError::from)?
+            else {
+                continue;
+            };
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                if segment
+                    .alive_bitset()
+                    .is_none_or(|alive| alive.is_alive(doc))
+                {
+                    return Ok(true);
+                }
+                doc = postings.advance();
+            }
+        }
+        Ok(false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::{NewsIndex, WriterOptions};
+
+    fn article(id: &str, body: &str) -> Article {
+        Article {
+            id: ArticleId::parse(id).unwrap(),
+            title: None,
+            outlet: None,
+            date: None,
+            url: None,
+            people: Vec::new(),
+            body: body.to_string(),
+        }
+    }
+
+    #[test]
+    fn adding_an_id_twice_replaces_before_and_after_commit() {
+        let index = NewsIndex::in_memory().unwrap();
+        let mut writer = index
+            .writer(WriterOptions {
+                threads: 1,
+                memory_bytes: 15_000_000,
+            })
+            .unwrap();
+        assert_eq!(writer.add(&article("a", "one")).unwrap(), Added::New);
+        assert_eq!(writer.add(&article("a", "two")).unwrap(), Added::Replaced);
+        writer.commit().unwrap();
+        assert_eq!(index.num_articles(), 1);
+        assert_eq!(writer.add(&article("a", "three")).unwrap(), Added::Replaced);
+        assert_eq!(writer.add(&article("b", "four")).unwrap(), Added::New);
+        writer.commit().unwrap();
+        assert_eq!(index.num_articles(), 2);
+        assert!(writer.delete(&ArticleId::parse("a").unwrap()).unwrap());
+        assert!(!writer.delete(&ArticleId::parse("a").unwrap()).unwrap());
+        writer.commit().unwrap();
+        assert_eq!(index.num_articles(), 1);
+        assert!(!writer.delete(&ArticleId::parse("a").unwrap()).unwrap());
+    }
+}
