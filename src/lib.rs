@@ -2,3 +2,5 @@
 
 pub mod article;
 pub mod index;
+pub mod ingest;
+pub mod sample;

@@ -1,0 +1,321 @@
+//! Ingest: from files and request bodies to [`Article`]s ready to index.
+//!
+//! The stages are separate functions so that each can be replaced alone:
+//!
+//! 1. [`source`] finds files and reads them (the only stage that does I/O);
+//! 2. [`parse`] turns text into [`RawArticle`]s: the body plus whatever
+//!    metadata the source gave, checked field by field;
+//! 3. [`clean`] normalises the body's text;
+//! 4. [`extract`] finds what the source did not give (the title, for now);
+//! 5. [`prepare`] puts the pieces together into an [`Article`] with its id.
+//!
+//! Indexing is the caller's business (see `index::Indexer`). A bad item
+//! becomes a [`Rejection`] that names its file and line; it never stops the
+//! items around it.
+
+pub mod clean;
+pub mod extract;
+pub mod parse;
+pub mod source;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::article::{Article, ArticleId, ArticleUrl, PublicationDate};
+use crate::index::{self, Added, Indexer};
+
+/// The largest body accepted, in bytes. Anything bigger is not a news
+/// article but a dump, and would slow every search that touches it.
+pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+
+/// Where an item came from: a file (or `<stdin>`, or a request), a line,
+/// and for the elements of a JSON array, which element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub source: String,
+    pub line: Option<usize>,
+    /// The 1-based position in a JSON array, whose elements may share a line.
+    pub item: Option<usize>,
+}
+
+impl Origin {
+    pub fn file(source: impl Into<String>) -> Origin {
+        Origin {
+            source: source.into(),
+            line: None,
+            item: None,
+        }
+    }
+
+    pub fn line(source: impl Into<String>, line: usize) -> Origin {
+        Origin {
+            source: source.into(),
+            line: Some(line),
+            item: None,
+        }
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.source)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(item) = self.item {
+            write!(f, " (item {item})")?;
+        }
+        Ok(())
+    }
+}
+
+/// An article as a source gave it, before cleaning and extraction. Given
+/// fields are already checked; absent ones are `None`.
+#[derive(Debug, Clone)]
+pub struct RawArticle {
+    pub origin: Origin,
+    pub id: Option<ArticleId>,
+    pub url: Option<ArticleUrl>,
+    pub title: Option<String>,
+    pub outlet: Option<String>,
+    pub date: Option<PublicationDate>,
+    pub people: Vec<String>,
+    pub body: String,
+}
+
+impl RawArticle {
+    pub fn from_body(origin: Origin, body: String) -> RawArticle {
+        RawArticle {
+            origin,
+            id: None,
+            url: None,
+            title: None,
+            outlet: None,
+            date: None,
+            people: Vec::new(),
+            body,
+        }
+    }
+}
+
+/// An item that was refused, and why, in words that say what to fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub origin: Origin,
+    pub reason: String,
+}
+
+impl Rejection {
+    pub fn new(origin: Origin, reason: impl Into<String>) -> Rejection {
+        Rejection {
+            origin,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.origin, self.reason)
+    }
+}
+
+/// A note about an item that was accepted anyway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub origin: Origin,
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.origin, self.message)
+    }
+}
+
+/// Metadata the user knows for a whole batch (`ingest --outlet`, say). A
+/// value the article itself gives wins over these.
+#[derive(Debug, Clone, Default)]
+pub struct Defaults {
+    pub outlet: Option<String>,
+    pub date: Option<PublicationDate>,
+}
+
+/// Cleans and extracts a raw article into the [`Article`] to index.
+///
+/// Fails only when nothing worth indexing is left: an empty body, or one
+/// over [`MAX_BODY_BYTES`].
+pub fn prepare(raw: RawArticle, defaults: &Defaults) -> Result<Article, Rejection> {
+    if raw.body.len() > MAX_BODY_BYTES {
+        return Err(Rejection::new(
+            raw.origin,
+            format!(
+                "the article body is {:.1} MB; the limit is {} MB: split it into articles",
+                raw.body.len() as f64 / 1e6,
+                MAX_BODY_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    let cleaned = clean::clean(&raw.body);
+    let extracted = extract::extract(&raw, cleaned, defaults);
+    if extracted.paragraphs.is_empty() {
+        return Err(Rejection::new(
+            raw.origin,
+            "the article has no body text: give its text in `body` (or as the file's contents)",
+        ));
+    }
+    let body = extracted.paragraphs.join("\n\n");
+    let id = raw.id.unwrap_or_else(|| {
+        ArticleId::derive(
+            raw.url.as_ref(),
+            extracted.outlet.as_deref(),
+            extracted.title.as_deref(),
+            &body,
+        )
+    });
+    Ok(Article {
+        id,
+        title: extracted.title,
+        outlet: extracted.outlet,
+        date: extracted.date,
+        url: raw.url,
+        people: extracted.people,
+        body,
+    })
+}
+
+/// Feeds parsed items through [`prepare`] into the index writer, keeping
+/// the [`Report`]. The caller commits.
+pub struct Batch<'a> {
+    indexer: &'a mut Indexer,
+    defaults: Defaults,
+    pub report: Report,
+    /// The ids of the accepted articles, in order, with what became of each.
+    pub accepted: Vec<(ArticleId, Added)>,
+}
+
+impl<'a> Batch<'a> {
+    pub fn new(indexer: &'a mut Indexer, defaults: Defaults) -> Batch<'a> {
+        Batch {
+            indexer,
+            defaults,
+            report: Report::default(),
+            accepted: Vec::new(),
+        }
+    }
+
+    /// Takes one item. Only a failure of the index itself is an error; a
+    /// bad item is recorded in the report.
+    pub fn add(&mut self, item: parse::Item) -> Result<(), index::Error> {
+        self.report.read += 1;
+        let (raw, warnings) = match item {
+            Ok(parsed) => parsed,
+            Err(rejection) => {
+                self.report.reject(rejection);
+                return Ok(());
+            }
+        };
+        let origin = raw.origin.clone();
+        let article = match prepare(raw, &self.defaults) {
+            Ok(article) => article,
+            Err(rejection) => {
+                self.report.reject(rejection);
+                return Ok(());
+            }
+        };
+        self.report.warn(&origin, warnings);
+        let added = self.indexer.add(&article)?;
+        match added {
+            Added::New => self.report.indexed += 1,
+            Added::Replaced => self.report.replaced += 1,
+        }
+        self.accepted.push((article.id, added));
+        Ok(())
+    }
+
+    /// Records an input that failed as a whole (an unreadable file, a JSON
+    /// document with a syntax error) as one rejected item.
+    pub fn reject_input(&mut self, rejection: Rejection) {
+        self.report.read += 1;
+        self.report.reject(rejection);
+    }
+}
+
+/// What became of a batch: the closing summary of `newsdesk ingest` and of
+/// `POST /api/articles`.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Items found (articles and rejected items alike).
+    pub read: usize,
+    /// Articles new to the index.
+    pub indexed: usize,
+    /// Articles that replaced one with the same id.
+    pub replaced: usize,
+    pub rejected: Vec<Rejection>,
+    pub warnings: Vec<Warning>,
+    /// Files passed over in folders, by extension.
+    pub skipped: BTreeMap<String, usize>,
+}
+
+impl Report {
+    pub fn reject(&mut self, rejection: Rejection) {
+        self.rejected.push(rejection);
+    }
+
+    pub fn warn(&mut self, origin: &Origin, messages: Vec<String>) {
+        self.warnings
+            .extend(messages.into_iter().map(|message| Warning {
+                origin: origin.clone(),
+                message,
+            }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(body: &str) -> RawArticle {
+        RawArticle::from_body(Origin::file("t.txt"), body.to_string())
+    }
+
+    #[test]
+    fn the_same_text_always_gets_the_same_id() {
+        let a = prepare(raw("Headline here\nBody one.\n"), &Defaults::default()).unwrap();
+        let b = prepare(
+            raw("Headline here\r\n\r\nBody   one.\r\n"),
+            &Defaults::default(),
+        )
+        .unwrap();
+        assert_eq!(a.id, b.id);
+    }
+
+    #[test]
+    fn a_given_id_is_kept() {
+        let mut item = raw("Body.");
+        item.id = Some(ArticleId::parse("mine-1").unwrap());
+        assert_eq!(
+            prepare(item, &Defaults::default()).unwrap().id.as_str(),
+            "mine-1"
+        );
+    }
+
+    #[test]
+    fn empty_bodies_are_rejected() {
+        let rejection = prepare(raw(" \n\t\n"), &Defaults::default()).unwrap_err();
+        assert!(rejection.reason.contains("no body text"));
+    }
+
+    #[test]
+    fn batch_defaults_fill_only_what_is_missing() {
+        let defaults = Defaults {
+            outlet: Some("Batch Outlet".into()),
+            date: Some(PublicationDate::parse("2025-01-01").unwrap()),
+        };
+        let mut item = raw("Body.");
+        item.outlet = Some("Own Outlet".into());
+        let article = prepare(item, &defaults).unwrap();
+        assert_eq!(article.outlet.as_deref(), Some("Own Outlet"));
+        assert_eq!(article.date.unwrap().to_string(), "2025-01-01");
+    }
+}
