@@ -4,3 +4,4 @@ pub mod article;
 pub mod index;
 pub mod ingest;
 pub mod sample;
+pub mod search;

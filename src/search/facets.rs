@@ -1,0 +1,160 @@
+//! Facet counts over a whole result set, read from fast columns in the same
+//! pass that ranks the hits.
+
+use std::collections::HashMap;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::index::schema::{day_of, names};
+
+/// Counts outlets, people and publication days of every matching article.
+pub struct FacetCollector;
+
+/// The counts of one search, not yet sorted or cut.
+#[derive(Debug, Default)]
+pub struct FacetCounts {
+    pub outlets: HashMap<String, u64>,
+    pub people: HashMap<String, u64>,
+    /// Articles by publication day (seconds since the epoch at midnight UTC).
+    pub days: HashMap<i64, u64>,
+}
+
+impl FacetCounts {
+    /// Articles by month, as `YYYY-MM`, oldest first.
+    pub fn months(&self) -> Vec<(String, u64)> {
+        let mut months: HashMap<(i16, i8), u64> = HashMap::new();
+        for (&seconds, &count) in &self.days {
+            if let Some(day) = day_of(DateTime::from_timestamp_secs(seconds)) {
+                *months.entry((day.year(), day.month())).or_default() += count;
+            }
+        }
+        let mut months: Vec<((i16, i8), u64)> = months.into_iter().collect();
+        months.sort();
+        months
+            .into_iter()
+            .map(|((year, month), count)| (format!("{year:04}-{month:02}"), count))
+            .collect()
+    }
+
+    /// The first and last publication days.
+    pub fn day_span(&self) -> Option<(jiff::civil::Date, jiff::civil::Date)> {
+        let first = self.days.keys().min()?;
+        let last = self.days.keys().max()?;
+        Some((
+            day_of(DateTime::from_timestamp_secs(*first))?,
+            day_of(DateTime::from_timestamp_secs(*last))?,
+        ))
+    }
+}
+
+/// The `limit` largest counts, largest first; ties in alphabetical order so
+/// that the same search always lists facets the same way.
+pub fn top(counts: &HashMap<String, u64>, limit: usize) -> Vec<(String, u64)> {
+    let mut all: Vec<(&String, &u64)> = counts.iter().collect();
+    all.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+    all.into_iter()
+        .take(limit)
+        .map(|(value, count)| (value.clone(), *count))
+        .collect()
+}
+
+impl Collector for FacetCollector {
+    type Fruit = FacetCounts;
+    type Child = SegmentFacets;
+
+    fn for_segment(
+        &self,
+        _segment_local_id: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<SegmentFacets> {
+        let fast = segment.fast_fields();
+        let outlets = fast.str(names::OUTLET)?;
+        let people = fast.str(names::PEOPLE)?;
+        Ok(SegmentFacets {
+            outlet_counts: vec![0; outlets.as_ref().map_or(0, |c| c.num_terms())],
+            people_counts: vec![0; people.as_ref().map_or(0, |c| c.num_terms())],
+            outlets,
+            people,
+            days: fast.column_opt(names::DAY)?,
+            day_counts: HashMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, segments: Vec<FacetCounts>) -> tantivy::Result<FacetCounts> {
+        let mut total = FacetCounts::default();
+        for segment in segments {
+            for (value, count) in segment.outlets {
+                *total.outlets.entry(value).or_default() += count;
+            }
+            for (value, count) in segment.people {
+                *total.people.entry(value).or_default() += count;
+            }
+            for (day, count) in segment.days {
+                *total.days.entry(day).or_default() += count;
+            }
+        }
+        Ok(total)
+    }
+}
+
+/// Counts by term ordinal within one segment; the ordinals become strings
+/// once, at harvest.
+pub struct SegmentFacets {
+    outlets: Option<StrColumn>,
+    outlet_counts: Vec<u64>,
+    people: Option<StrColumn>,
+    people_counts: Vec<u64>,
+    days: Option<Column<DateTime>>,
+    day_counts: HashMap<i64, u64>,
+}
+
+impl SegmentCollector for SegmentFacets {
+    type Fruit = FacetCounts;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        if let Some(outlets) = &self.outlets {
+            for ord in outlets.term_ords(doc) {
+                self.outlet_counts[ord as usize] += 1;
+            }
+        }
+        if let Some(people) = &self.people {
+            for ord in people.term_ords(doc) {
+                self.people_counts[ord as usize] += 1;
+            }
+        }
+        if let Some(day) = self.days.as_ref().and_then(|days| days.first(doc)) {
+            *self
+                .day_counts
+                .entry(day.into_timestamp_secs())
+                .or_default() += 1;
+        }
+    }
+
+    fn harvest(self) -> FacetCounts {
+        FacetCounts {
+            outlets: resolve(self.outlets.as_ref(), &self.outlet_counts),
+            people: resolve(self.people.as_ref(), &self.people_counts),
+            days: self.day_counts,
+        }
+    }
+}
+
+fn resolve(column: Option<&StrColumn>, counts: &[u64]) -> HashMap<String, u64> {
+    let mut out = HashMap::new();
+    let Some(column) = column else {
+        return out;
+    };
+    let mut value = String::new();
+    for (ord, &count) in counts.iter().enumerate() {
+        if count > 0 && column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
+            *out.entry(value.clone()).or_default() += count;
+        }
+    }
+    out
+}

@@ -1,0 +1,363 @@
+//! Search: from a query and filters to ranked hits, snippets and facets.
+//!
+//! Plain types in and out; nothing here knows HTTP or JSON. Each call takes a
+//! fresh searcher from the index's one reader, so it sees the last commit.
+//!
+//! - [`query`] parses the query language into a tree (pure code);
+//! - [`compile`] turns the tree into a tantivy query;
+//! - [`facets`] counts outlets, people and days over the whole result;
+//! - [`snippet`] cuts and marks the fragments shown with each hit.
+
+pub mod compile;
+pub mod facets;
+pub mod query;
+pub mod snippet;
+
+use std::time::{Duration, Instant};
+
+use jiff::civil::Date;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
+
+use crate::article::{Article, ArticleId};
+use crate::index::{self, NewsIndex, analyzer};
+use compile::Compiler;
+use facets::{FacetCollector, FacetCounts, top};
+use snippet::Highlighter;
+
+/// The most hits one page may hold.
+pub const MAX_LIMIT: usize = 100;
+/// How deep pagination may go. Deeper pages cost more with every step and
+/// nobody reads them: narrow the query instead.
+pub const MAX_OFFSET: usize = 10_000;
+/// How many outlets and people the facets list.
+pub const FACET_SIZE: usize = 20;
+/// Snippets per hit.
+pub const SNIPPETS_PER_HIT: usize = 3;
+
+/// What failed in a search.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The request itself is wrong; the message says how to fix it.
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Index(#[from] index::Error),
+}
+
+impl From<tantivy::TantivyError> for Error {
+    fn from(err: tantivy::TantivyError) -> Error {
+        Error::Index(index::Error::Tantivy(err))
+    }
+}
+
+/// The order of hits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Best match first. For a query with no words to rank by (only
+    /// filters, or nothing), newest first.
+    #[default]
+    Relevance,
+    Newest,
+    Oldest,
+}
+
+impl Sort {
+    pub fn parse(text: &str) -> Result<Sort, Error> {
+        match text {
+            "relevance" => Ok(Sort::Relevance),
+            "newest" => Ok(Sort::Newest),
+            "oldest" => Ok(Sort::Oldest),
+            other => Err(Error::Invalid(format!(
+                "sort {other:?} is not known: use relevance, newest or oldest"
+            ))),
+        }
+    }
+}
+
+/// A search: the query language text plus filters and paging.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub query: String,
+    /// Any of these outlets (exact, ignoring case).
+    pub outlets: Vec<String>,
+    /// Any of these people (exact, ignoring case).
+    pub people: Vec<String>,
+    /// Published on or after this day.
+    pub from: Option<Date>,
+    /// Published on or before this day.
+    pub to: Option<Date>,
+    pub sort: Sort,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+impl Default for SearchRequest {
+    fn default() -> SearchRequest {
+        SearchRequest {
+            query: String::new(),
+            outlets: Vec::new(),
+            people: Vec::new(),
+            from: None,
+            to: None,
+            sort: Sort::Relevance,
+            limit: 10,
+            offset: 0,
+        }
+    }
+}
+
+impl SearchRequest {
+    /// Checks the paging and the date range.
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.limit > MAX_LIMIT {
+            return Err(Error::Invalid(format!(
+                "limit {} is too large: ask for at most {MAX_LIMIT} hits and page with offset",
+                self.limit
+            )));
+        }
+        if self.offset > MAX_OFFSET {
+            return Err(Error::Invalid(format!(
+                "offset {} is too deep: pages go to offset {MAX_OFFSET}; \
+                 narrow the query with filters or dates instead",
+                self.offset
+            )));
+        }
+        if let (Some(from), Some(to)) = (self.from, self.to)
+            && from > to
+        {
+            return Err(Error::Invalid(format!(
+                "from ({from}) is after to ({to}): swap them"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// One ranked article.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub article: Article,
+    pub score: Score,
+    pub snippets: Vec<String>,
+}
+
+/// A value of a facet and how many matching articles have it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetValue {
+    pub value: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Facets {
+    pub outlets: Vec<FacetValue>,
+    pub people: Vec<FacetValue>,
+    /// Articles by publication month (`YYYY-MM`), oldest first.
+    pub months: Vec<FacetValue>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchResults {
+    /// The exact number of matching articles.
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+    /// What the query parser had to repair or drop.
+    pub warnings: Vec<String>,
+    pub took: Duration,
+}
+
+/// Runs `request` against the last commit of `index`.
+pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResults, Error> {
+    let started = Instant::now();
+    request.validate()?;
+    let parsed = query::parse(&request.query);
+    let mut compiler = Compiler::new(index);
+    let filters = filters(&mut compiler, request);
+    let compiled = compiler.compile(parsed.root.as_ref());
+    let mut warnings = parsed.warnings;
+    warnings.extend(compiled.warnings);
+
+    let query: Box<dyn Query> = if filters.is_empty() {
+        compiled.query
+    } else {
+        let mut clauses = vec![(Occur::Must, compiled.query)];
+        clauses.extend(filters.into_iter().map(|filter| (Occur::Must, filter)));
+        Box::new(BooleanQuery::new(clauses))
+    };
+    let sort = match request.sort {
+        Sort::Relevance if !compiled.scored => Sort::Newest,
+        sort => sort,
+    };
+
+    let searcher = index.searcher();
+    let Collected {
+        page,
+        total,
+        counts,
+    } = collect(&searcher, &*query, sort, request.limit, request.offset)?;
+    let fields = index.fields();
+    let mut highlighter = Highlighter::new(index.analyzer(analyzer::ENGLISH), compiled.highlight);
+    let mut hits = Vec::with_capacity(page.len());
+    for (score, address) in page {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let article = fields.to_article(&doc);
+        let snippets = highlighter.snippets(&article.body, SNIPPETS_PER_HIT);
+        hits.push(Hit {
+            article,
+            score,
+            snippets,
+        });
+    }
+    let value = |(value, count)| FacetValue { value, count };
+    let facets = Facets {
+        outlets: top(&counts.outlets, FACET_SIZE)
+            .into_iter()
+            .map(value)
+            .collect(),
+        people: top(&counts.people, FACET_SIZE)
+            .into_iter()
+            .map(value)
+            .collect(),
+        months: counts.months().into_iter().map(value).collect(),
+    };
+    Ok(SearchResults {
+        total,
+        hits,
+        facets,
+        warnings,
+        took: started.elapsed(),
+    })
+}
+
+/// The request's filters as queries: any of the outlets, any of the
+/// people, and the date range.
+fn filters(compiler: &mut Compiler, request: &SearchRequest) -> Vec<Box<dyn Query>> {
+    let fields = *compiler.fields();
+    let mut filters: Vec<Box<dyn Query>> = Vec::new();
+    for (values, field) in [
+        (&request.outlets, fields.outlet),
+        (&request.people, fields.people),
+    ] {
+        let values: Vec<&String> = values.iter().filter(|v| !v.trim().is_empty()).collect();
+        if values.is_empty() {
+            continue;
+        }
+        let any: Vec<(Occur, Box<dyn Query>)> = values
+            .into_iter()
+            .map(|value| (Occur::Should, compiler.keyword(field, value)))
+            .collect();
+        filters.push(Box::new(BooleanQuery::new(any)));
+    }
+    if request.from.is_some() || request.to.is_some() {
+        filters.push(compiler.dates(request.from, request.to));
+    }
+    filters
+}
+
+/// What one pass over the matches gathers: the requested page, the exact
+/// count and the facet counts.
+struct Collected {
+    page: Vec<(Score, DocAddress)>,
+    total: usize,
+    counts: FacetCounts,
+}
+
+/// One pass over the matches.
+fn collect(
+    searcher: &Searcher,
+    query: &dyn Query,
+    sort: Sort,
+    limit: usize,
+    offset: usize,
+) -> Result<Collected, Error> {
+    // tantivy's TopDocs needs a limit of at least one; a page of zero
+    // (counts and facets only) is cut afterwards.
+    let top = TopDocs::with_limit(limit.max(1)).and_offset(offset);
+    let (mut page, total, counts) = match sort {
+        Sort::Relevance => {
+            searcher.search(query, &(top.order_by_score(), Count, FacetCollector))?
+        }
+        Sort::Newest | Sort::Oldest => {
+            // Date first, then relevance among articles of the same moment;
+            // undated articles last in both orders.
+            let newest = sort == Sort::Newest;
+            let by_date = top.tweak_score(move |segment: &tantivy::SegmentReader| {
+                let published = segment
+                    .fast_fields()
+                    .column_opt::<tantivy::DateTime>(index::schema::names::PUBLISHED)
+                    .ok()
+                    .flatten();
+                move |doc, score: Score| {
+                    let seconds = published
+                        .as_ref()
+                        .and_then(|column| column.first(doc))
+                        .map(|date| date.into_timestamp_secs());
+                    let key = match seconds {
+                        Some(seconds) if newest => seconds,
+                        Some(seconds) => -seconds,
+                        None => i64::MIN,
+                    };
+                    (key, score)
+                }
+            });
+            let (page, total, counts) =
+                searcher.search(query, &(by_date, Count, FacetCollector))?;
+            let page = page
+                .into_iter()
+                .map(|((_, score), address)| (score, address))
+                .collect();
+            (page, total, counts)
+        }
+    };
+    page.truncate(limit);
+    Ok(Collected {
+        page,
+        total,
+        counts,
+    })
+}
+
+/// The article `id`, whole.
+pub fn article(index: &NewsIndex, id: &ArticleId) -> Result<Option<Article>, Error> {
+    let searcher = index.searcher();
+    let fields = index.fields();
+    let query = TermQuery::new(
+        Term::from_field_text(fields.id, id.as_str()),
+        IndexRecordOption::Basic,
+    );
+    let found = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+    match found.first() {
+        Some(&(_, address)) => {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            Ok(Some(fields.to_article(&doc)))
+        }
+        None => Ok(None),
+    }
+}
+
+/// The size and span of the archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stats {
+    pub articles: u64,
+    pub outlets: u64,
+    pub people: u64,
+    pub earliest: Option<Date>,
+    pub latest: Option<Date>,
+}
+
+pub fn stats(index: &NewsIndex) -> Result<Stats, Error> {
+    let searcher = index.searcher();
+    let (articles, counts) = searcher.search(&AllQuery, &(Count, FacetCollector))?;
+    let span = counts.day_span();
+    Ok(Stats {
+        articles: articles as u64,
+        outlets: counts.outlets.len() as u64,
+        people: counts.people.len() as u64,
+        earliest: span.map(|(first, _)| first),
+        latest: span.map(|(_, last)| last),
+    })
+}
