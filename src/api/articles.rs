@@ -1,0 +1,181 @@
+//! `GET`, `POST` and `DELETE` under `/api/articles`.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+
+use super::AppState;
+use super::dto::{Accepted, ArticleDto, IngestResponse, ItemError};
+use super::error::ApiError;
+use super::extract::Body;
+use crate::article::ArticleId;
+use crate::index::Added;
+use crate::ingest::parse::{self, Item};
+use crate::ingest::{Batch, Defaults, source};
+use crate::search;
+
+/// How request items are named in messages.
+const SOURCE: &str = "request body";
+
+pub async fn show(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<ArticleDto>, ApiError> {
+    let id = ArticleId::parse(&id).map_err(|_| ApiError::ArticleNotFound(id))?;
+    let found = state
+        .read({
+            let id = id.clone();
+            move |index| search::article(index, &id).map_err(ApiError::internal)
+        })
+        .await?;
+    found
+        .map(|article| Json(ArticleDto::from(article)))
+        .ok_or_else(|| ApiError::ArticleNotFound(id.to_string()))
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = ArticleId::parse(&id).map_err(|_| ApiError::ArticleNotFound(id))?;
+    let existed = state
+        .write({
+            let id = id.clone();
+            move |writer| {
+                let existed = writer.delete(&id).map_err(ApiError::internal)?;
+                if existed {
+                    writer.commit().map_err(ApiError::internal)?;
+                }
+                Ok(existed)
+            }
+        })
+        .await?;
+    if existed {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::ArticleNotFound(id.to_string()))
+    }
+}
+
+/// The body formats `POST /api/articles` reads, by content type.
+enum Format {
+    Json,
+    Ndjson,
+    Text,
+}
+
+fn format_of(headers: &HeaderMap) -> Result<Format, ApiError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    match essence.as_str() {
+        "application/json" => Ok(Format::Json),
+        "application/x-ndjson"
+        | "application/ndjson"
+        | "application/jsonl"
+        | "application/x-jsonlines"
+        | "application/jsonlines" => Ok(Format::Ndjson),
+        "text/plain" => Ok(Format::Text),
+        other => Err(ApiError::UnsupportedMediaType(format!(
+            "Content-Type {:?} is not accepted: send application/json (an article object or an \
+             array), application/x-ndjson (an object a line) or text/plain (an article's text, \
+             optionally with front matter); with curl, add -H 'Content-Type: application/json'",
+            if other.is_empty() { "(none)" } else { other }
+        ))),
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Body(body): Body,
+) -> Result<Json<IngestResponse>, ApiError> {
+    let format = format_of(&headers)?;
+    let text = std::str::from_utf8(&body).map_err(|err| {
+        ApiError::InvalidBody(format!(
+            "the request body is not valid UTF-8 (first bad byte at offset {})",
+            err.valid_up_to()
+        ))
+    })?;
+    if text.trim().is_empty() {
+        return Err(ApiError::InvalidBody(
+            "the request body is empty: send an article, such as {\"title\": \"…\", \"body\": \"…\"}"
+                .to_string(),
+        ));
+    }
+    let items: Vec<Item> = match format {
+        Format::Json => parse::json_document(SOURCE, text).map_err(|rejection| {
+            ApiError::InvalidBody(format!(
+                "line {}: {}",
+                rejection.origin.line.unwrap_or(1),
+                rejection.reason
+            ))
+        })?,
+        Format::Ndjson => {
+            let mut items = Vec::new();
+            source::read_ndjson(SOURCE, text.as_bytes(), &mut |item| items.push(item))
+                .map_err(|rejection| ApiError::InvalidBody(rejection.reason))?;
+            items
+        }
+        Format::Text => vec![parse::text(SOURCE, text)],
+    };
+    if items.is_empty() {
+        return Err(ApiError::InvalidBody(
+            "the request body holds no articles: send an object, or an array with at least one"
+                .to_string(),
+        ));
+    }
+    let (report, accepted) = state
+        .write(move |writer| {
+            let mut batch = Batch::new(writer, Defaults::default());
+            for item in items {
+                batch.add(item).map_err(ApiError::internal)?;
+            }
+            let (report, accepted) = (batch.report, batch.accepted);
+            if !accepted.is_empty() {
+                writer.commit().map_err(ApiError::internal)?;
+            }
+            Ok((report, accepted))
+        })
+        .await?;
+    if accepted.is_empty() {
+        let details: Vec<ItemError> = report
+            .rejected
+            .iter()
+            .map(|r| ItemError::new(&r.origin, &r.reason))
+            .collect();
+        let first = &report.rejected[0];
+        let message = match report.rejected.len() {
+            1 => first.reason.clone(),
+            n => format!(
+                "none of the {n} articles was accepted; the first ({}): {}",
+                first
+                    .origin
+                    .to_string()
+                    .trim_start_matches(SOURCE)
+                    .trim_start_matches(':')
+                    .trim(),
+                first.reason
+            ),
+        };
+        return Err(ApiError::InvalidArticles { message, details });
+    }
+    let accepted = accepted
+        .into_iter()
+        .map(|(id, added)| Accepted {
+            id: id.to_string(),
+            status: match added {
+                Added::New => "indexed",
+                Added::Replaced => "replaced",
+            },
+        })
+        .collect();
+    Ok(Json(IngestResponse::new(&report, accepted)))
+}

@@ -1,0 +1,207 @@
+//! The JSON the API speaks: response bodies built from the plain types of
+//! `search` and `ingest`. `newsdesk search --json` prints these too, so the
+//! terminal and the API always agree.
+
+use serde::Serialize;
+
+use crate::article::Article;
+use crate::ingest::{Origin, Report};
+use crate::search::{FacetValue, Hit, SearchResults, Stats};
+
+#[derive(Debug, Serialize)]
+pub struct SearchResponse {
+    /// The exact number of matching articles.
+    pub total: usize,
+    pub took_ms: f64,
+    pub warnings: Vec<String>,
+    pub hits: Vec<HitDto>,
+    pub facets: FacetsDto,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HitDto {
+    pub id: String,
+    pub title: Option<String>,
+    pub outlet: Option<String>,
+    pub date: Option<String>,
+    pub url: Option<String>,
+    pub people: Vec<String>,
+    pub score: f32,
+    /// Up to three fragments of the body, HTML-escaped, with matches in
+    /// `<mark>…</mark>`.
+    pub snippets: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FacetsDto {
+    pub outlet: Vec<ValueCount>,
+    pub people: Vec<ValueCount>,
+    pub date: Vec<KeyCount>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct ValueCount {
+    pub value: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct KeyCount {
+    /// `YYYY-MM`.
+    pub key: String,
+    pub count: u64,
+}
+
+impl From<SearchResults> for SearchResponse {
+    fn from(results: SearchResults) -> SearchResponse {
+        let values = |values: Vec<FacetValue>| {
+            values
+                .into_iter()
+                .map(|FacetValue { value, count }| ValueCount { value, count })
+                .collect()
+        };
+        SearchResponse {
+            total: results.total,
+            took_ms: (results.took.as_secs_f64() * 1e6).round() / 1e3,
+            warnings: results.warnings,
+            hits: results.hits.into_iter().map(HitDto::from).collect(),
+            facets: FacetsDto {
+                outlet: values(results.facets.outlets),
+                people: values(results.facets.people),
+                date: results
+                    .facets
+                    .months
+                    .into_iter()
+                    .map(|FacetValue { value, count }| KeyCount { key: value, count })
+                    .collect(),
+            },
+        }
+    }
+}
+
+impl From<Hit> for HitDto {
+    fn from(hit: Hit) -> HitDto {
+        let article = hit.article;
+        HitDto {
+            id: article.id.to_string(),
+            title: article.title,
+            outlet: article.outlet,
+            date: article.date.map(|d| d.to_string()),
+            url: article.url.map(|u| u.to_string()),
+            people: article.people,
+            score: hit.score,
+            snippets: hit.snippets,
+        }
+    }
+}
+
+/// A whole article.
+#[derive(Debug, Serialize)]
+pub struct ArticleDto {
+    pub id: String,
+    pub title: Option<String>,
+    pub outlet: Option<String>,
+    pub date: Option<String>,
+    pub url: Option<String>,
+    pub people: Vec<String>,
+    pub body: String,
+}
+
+impl From<Article> for ArticleDto {
+    fn from(article: Article) -> ArticleDto {
+        ArticleDto {
+            id: article.id.to_string(),
+            title: article.title,
+            outlet: article.outlet,
+            date: article.date.map(|d| d.to_string()),
+            url: article.url.map(|u| u.to_string()),
+            people: article.people,
+            body: article.body,
+        }
+    }
+}
+
+/// The outcome of `POST /api/articles`.
+#[derive(Debug, Serialize)]
+pub struct IngestResponse {
+    /// Articles new to the index.
+    pub indexed: usize,
+    /// Articles that replaced one with the same id.
+    pub replaced: usize,
+    pub rejected: usize,
+    /// The accepted articles, in the order they were sent.
+    pub articles: Vec<Accepted>,
+    pub errors: Vec<ItemError>,
+    pub warnings: Vec<ItemError>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Accepted {
+    pub id: String,
+    /// `indexed` (new) or `replaced`.
+    pub status: &'static str,
+}
+
+/// What went wrong with one item of a request body.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemError {
+    /// The line of the body the item starts on.
+    pub line: Option<usize>,
+    /// The 1-based position of the item in a JSON array.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<usize>,
+    pub message: String,
+}
+
+impl ItemError {
+    pub fn new(origin: &Origin, message: &str) -> ItemError {
+        ItemError {
+            line: origin.line,
+            item: origin.item,
+            message: message.to_string(),
+        }
+    }
+}
+
+impl IngestResponse {
+    pub fn new(report: &Report, articles: Vec<Accepted>) -> IngestResponse {
+        IngestResponse {
+            indexed: report.indexed,
+            replaced: report.replaced,
+            rejected: report.rejected.len(),
+            articles,
+            errors: report
+                .rejected
+                .iter()
+                .map(|r| ItemError::new(&r.origin, &r.reason))
+                .collect(),
+            warnings: report
+                .warnings
+                .iter()
+                .map(|w| ItemError::new(&w.origin, &w.message))
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct StatsDto {
+    pub articles: u64,
+    pub outlets: u64,
+    pub people: u64,
+    /// The earliest publication day, `YYYY-MM-DD`.
+    pub earliest: Option<String>,
+    pub latest: Option<String>,
+}
+
+impl From<Stats> for StatsDto {
+    fn from(stats: Stats) -> StatsDto {
+        StatsDto {
+            articles: stats.articles,
+            outlets: stats.outlets,
+            people: stats.people,
+            earliest: stats.earliest.map(|d| d.to_string()),
+            latest: stats.latest.map(|d| d.to_string()),
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! The one error type of the HTTP API, and the JSON every error answers
+//! with: `{"error": {"code": "...", "message": "..."}}`.
+//!
+//! Each variant has a stable `code` that clients may match on, and the
+//! status that fits it. 4xx messages say what to fix; 5xx messages say
+//! nothing about the inside of the server, whose cause goes to the log.
+
+use axum::Json;
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use super::dto::ItemError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// A query-string parameter is missing, malformed or out of range.
+    #[error("{0}")]
+    InvalidParameter(String),
+    /// The body is not what the content type says.
+    #[error("{0}")]
+    InvalidBody(String),
+    /// The body parsed, but no article in it could be accepted.
+    #[error("{message}")]
+    InvalidArticles {
+        message: String,
+        details: Vec<ItemError>,
+    },
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error(
+        "the request body is larger than the limit of {limit_mb} MB: send fewer articles at a time"
+    )]
+    PayloadTooLarge { limit_mb: usize },
+    #[error("no article has the id {0:?}")]
+    ArticleNotFound(String),
+    #[error("there is nothing at {0}: the API lives under /api (see /)")]
+    RouteNotFound(String),
+    #[error("{method} is not allowed here")]
+    MethodNotAllowed { method: String },
+    #[error("the server took too long to answer; try again, or narrow the query")]
+    Timeout,
+    /// Something failed inside the server. The cause is logged, never sent.
+    #[error("the server could not handle this request; the cause has been logged")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::InvalidParameter(_) => "invalid_parameter",
+            ApiError::InvalidBody(_) => "invalid_body",
+            ApiError::InvalidArticles { .. } => "invalid_article",
+            ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
+            ApiError::PayloadTooLarge { .. } => "payload_too_large",
+            ApiError::ArticleNotFound(_) => "article_not_found",
+            ApiError::RouteNotFound(_) => "not_found",
+            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
+            ApiError::Timeout => "timeout",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::InvalidParameter(_) | ApiError::InvalidBody(_) => StatusCode::BAD_REQUEST,
+            ApiError::InvalidArticles { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::ArticleNotFound(_) | ApiError::RouteNotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn internal(err: impl Into<anyhow::Error>) -> ApiError {
+        ApiError::Internal(err.into())
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: ErrorDetail<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorDetail<'a> {
+    code: &'a str,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    details: Option<&'a [ItemError]>,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(cause) = &self {
+            tracing::error!(
+                error = format!("{cause:#}"),
+                "request failed inside the server"
+            );
+        }
+        let details = match &self {
+            ApiError::InvalidArticles { details, .. } => Some(details.as_slice()),
+            _ => None,
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code(),
+                message: self.to_string(),
+                details,
+            },
+        };
+        let mut response = (self.status(), Json(body)).into_response();
+        if matches!(self, ApiError::Timeout) {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+        }
+        response
+    }
+}
+
+/// Gives error responses made outside our handlers (a timeout, a body
+/// limit, a framework rejection) the same JSON shape as ours.
+pub async fn json_errors(request: Request, next: Next) -> Response {
+    let method = request.method().to_string();
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let error = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge {
+            limit_mb: super::MAX_BODY_BYTES / (1024 * 1024),
+        },
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed { method },
+        StatusCode::REQUEST_TIMEOUT | StatusCode::SERVICE_UNAVAILABLE => ApiError::Timeout,
+        status if status.is_server_error() => {
+            ApiError::Internal(anyhow::anyhow!("a middleware answered {status}"))
+        }
+        status => ApiError::InvalidBody(format!(
+            "the request was refused ({}); check its method, headers and body",
+            status.canonical_reason().unwrap_or("client error")
+        )),
+    };
+    let mut converted = error.into_response();
+    *converted.status_mut() = status;
+    converted
+}
