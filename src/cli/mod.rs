@@ -1,0 +1,135 @@
+//! The `newsdesk` command line: flags and settings, and one module a
+//! command. `main.rs` only parses and dispatches.
+//!
+//! Every setting is a flag that can also be given as an environment variable
+//! (`NEWSDESK_…`); the flag wins.
+
+mod ingest;
+mod search;
+mod serve;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Full-text search for news articles.
+///
+/// Without a command, newsdesk serves its index over HTTP (see `newsdesk
+/// serve --help`); on a fresh install it first indexes a few bundled sample
+/// articles, so there is something to search at once.
+#[derive(Debug, Parser)]
+#[command(name = "newsdesk", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the search API over HTTP (the default command).
+    Serve(ServeArgs),
+    /// Index articles from files, folders or standard input.
+    Ingest(IngestArgs),
+    /// Search the index from the terminal.
+    Search(SearchArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct IndexArg {
+    /// The index folder; created when missing or empty.
+    #[arg(
+        long,
+        env = "NEWSDESK_INDEX",
+        default_value = "./index",
+        value_name = "DIR"
+    )]
+    pub index: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// The address to listen on.
+    #[arg(
+        long,
+        env = "NEWSDESK_ADDR",
+        default_value = "127.0.0.1:8080",
+        value_name = "HOST:PORT"
+    )]
+    pub addr: SocketAddr,
+    /// Do not index the bundled sample articles when the index is empty.
+    #[arg(long, env = "NEWSDESK_NO_SAMPLE")]
+    pub no_sample: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct IngestArgs {
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Files and folders to read (folders recursively), or `-` for NDJSON
+    /// on standard input. Formats by extension: .txt, .json, .jsonl, .ndjson.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The outlet of articles that do not name one.
+    #[arg(long, value_name = "NAME")]
+    pub outlet: Option<String>,
+    /// The publication date (YYYY-MM-DD) of articles that do not give one.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SearchArgs {
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// The query, in the query language of the API (see the README); the
+    /// words of several arguments are joined. Empty lists every article.
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Only articles from this outlet (repeat for any of several).
+    #[arg(long)]
+    pub outlet: Vec<String>,
+    /// Only articles naming this person (repeat for any of several).
+    #[arg(long)]
+    pub person: Vec<String>,
+    /// Only articles published on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub from: Option<String>,
+    /// Only articles published on or before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub to: Option<String>,
+    /// relevance, newest or oldest.
+    #[arg(long, default_value = "relevance")]
+    pub sort: String,
+    /// How many hits to show (at most 100).
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// How many hits to skip.
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Print the API's JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs the command. Errors that stop a command come back here for `main`
+/// to print; problems with single items are reported by the command itself.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        None => serve::run(cli.serve),
+        Some(Command::Serve(args)) => serve::run(args),
+        Some(Command::Ingest(args)) => ingest::run(args),
+        Some(Command::Search(args)) => search::run(args),
+    }
+}
+
+/// Whether this command should log at `info` by default: the server does,
+/// the one-shot commands keep their output for their results.
+pub fn is_server(cli: &Cli) -> bool {
+    matches!(cli.command, None | Some(Command::Serve(_)))
+}

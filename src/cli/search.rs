@@ -1,0 +1,121 @@
+//! `newsdesk search`: ranked results in the terminal, or the API's JSON.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+
+use super::SearchArgs;
+use crate::api::dto::SearchResponse;
+use crate::index::NewsIndex;
+use crate::search::{self, SearchRequest, Sort, query::period};
+
+pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
+    let day = |name: &str, text: &Option<String>, start: bool| -> anyhow::Result<_> {
+        match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            None => Ok(None),
+            Some(text) => match period(text) {
+                Some((first, last)) => Ok(Some(if start { first } else { last })),
+                None => bail!("--{name} must be a date as YYYY-MM-DD, not {text:?}"),
+            },
+        }
+    };
+    let request = SearchRequest {
+        query: args.query.join(" "),
+        outlets: args.outlet,
+        people: args.person,
+        from: day("from", &args.from, true)?,
+        to: day("to", &args.to, false)?,
+        sort: Sort::parse(&args.sort)?,
+        limit: args.limit,
+        offset: args.offset,
+    };
+    let path = &args.index.index;
+    if !path.join("meta.json").exists() {
+        bail!(
+            "there is no index at {}: create one with `newsdesk ingest --index {} PATH…`",
+            path.display(),
+            path.display()
+        );
+    }
+    let index = NewsIndex::open_or_create(path)?;
+    let results = search::search(&index, &request)?;
+    let response = SearchResponse::from(results);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &response)?;
+        writeln!(out)?;
+    } else {
+        print_text(&mut out, &response, request.offset, stdout.is_terminal())
+            .context("could not write the results")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_text(
+    out: &mut impl Write,
+    response: &SearchResponse,
+    offset: usize,
+    terminal: bool,
+) -> std::io::Result<()> {
+    let (bold, plain) = if terminal {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("", "")
+    };
+    for warning in &response.warnings {
+        writeln!(out, "note: {warning}")?;
+    }
+    let shown = response.hits.len();
+    writeln!(
+        out,
+        "{} article{} match ({} ms){}",
+        response.total,
+        if response.total == 1 { "" } else { "s" },
+        response.took_ms,
+        if shown > 0 && shown < response.total {
+            format!("; showing {}–{}", offset + 1, offset + shown)
+        } else {
+            String::new()
+        }
+    )?;
+    for (rank, hit) in response.hits.iter().enumerate() {
+        let title = hit.title.as_deref().unwrap_or("(untitled)");
+        let mut about = Vec::new();
+        about.extend(hit.outlet.as_deref());
+        about.extend(hit.date.as_deref());
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}. {bold}{title}{plain}{}",
+            offset + rank + 1,
+            if about.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", about.join(", "))
+            }
+        )?;
+        writeln!(out, "   id {}  score {:.2}", hit.id, hit.score)?;
+        if let Some(url) = &hit.url {
+            writeln!(out, "   {url}")?;
+        }
+        if !hit.people.is_empty() {
+            writeln!(out, "   people: {}", hit.people.join(", "))?;
+        }
+        for snippet in &hit.snippets {
+            let text = snippet.replace("<mark>", bold).replace("</mark>", plain);
+            writeln!(out, "   {}", unescape(&text))?;
+        }
+    }
+    Ok(())
+}
+
+/// Snippets are HTML-escaped for the API; the terminal wants plain text.
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
