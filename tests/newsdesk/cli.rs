@@ -1,0 +1,191 @@
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+use newsdesk::index::{NewsIndex, WriterOptions};
+
+fn newsdesk(args: &[&str], index: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+        .args(args)
+        .arg("--index")
+        .arg(index)
+        .output()
+        .expect("newsdesk runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/sample/articles");
+
+#[test]
+fn ingesting_the_same_folder_twice_replaces_instead_of_adding() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = newsdesk(&["ingest", SAMPLE], dir.path());
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let summary = text(&first.stdout);
+    assert!(summary.contains("read 5 items"), "{summary}");
+    assert!(
+        summary.contains("5 indexed (new), 0 replaced, 0 rejected"),
+        "{summary}"
+    );
+
+    let second = newsdesk(&["ingest", SAMPLE], dir.path());
+    let summary = text(&second.stdout);
+    assert!(
+        summary.contains("0 indexed (new), 5 replaced, 0 rejected"),
+        "{summary}"
+    );
+    let index = NewsIndex::open_or_create(dir.path()).unwrap();
+    assert_eq!(index.num_articles(), 5);
+}
+
+#[test]
+fn one_bad_file_or_line_is_reported_and_costs_nothing_else() {
+    let input = tempfile::tempdir().unwrap();
+    let write =
+        |name: &str, content: &[u8]| std::fs::write(input.path().join(name), content).unwrap();
+    write(
+        "a-good.json",
+        br#"[{"title": "Good one", "body": "The first good article."}]"#,
+    );
+    write("b-lines.ndjson", b"{\"body\": \"Second good article.\"}\n{\"body\": 12}\n{\"body\": \"Third good article.\"}\n");
+    write("c-empty.txt", b"");
+    write("d-broken.json", b"{\"body\": ");
+    write(
+        "e-story.txt",
+        b"---\noutlet: Town Crier\n---\nFourth good article.\n",
+    );
+    write("notes.pdf", b"%PDF");
+    std::fs::create_dir(input.path().join(".hidden")).unwrap();
+    write(".hidden/secret.txt", b"Never read.");
+
+    let index = tempfile::tempdir().unwrap();
+    let output = newsdesk(&["ingest", input.path().to_str().unwrap()], index.path());
+    let stderr = text(&output.stderr);
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("4 indexed (new), 0 replaced, 3 rejected"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("b-lines.ndjson:2: field `body` must be a string"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("c-empty.txt: the file is empty"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("d-broken.json:1: invalid JSON"), "{stderr}");
+    assert!(
+        stderr.contains("skipped 1 file that newsdesk does not read (1 .pdf)"),
+        "{stderr}"
+    );
+    assert_eq!(
+        NewsIndex::open_or_create(index.path())
+            .unwrap()
+            .num_articles(),
+        4
+    );
+}
+
+#[test]
+fn ndjson_can_come_on_standard_input() {
+    let index = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+        .args(["ingest", "-", "--index"])
+        .arg(index.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"{\"body\": \"From a pipe.\"}\n{\"body\": \"Also from a pipe.\"}\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("2 indexed (new)"));
+}
+
+#[test]
+fn a_missing_path_or_unknown_file_type_is_named() {
+    let index = tempfile::tempdir().unwrap();
+    let output = newsdesk(&["ingest", "/no/such/folder", "Cargo.toml"], index.path());
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr.contains("/no/such/folder: no such file or folder"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Cargo.toml: newsdesk reads .txt"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn ingest_stops_at_once_when_another_process_holds_the_index() {
+    let index = tempfile::tempdir().unwrap();
+    let held = NewsIndex::open_or_create(index.path()).unwrap();
+    let _writer = held
+        .writer(WriterOptions {
+            threads: 1,
+            memory_bytes: 20_000_000,
+        })
+        .unwrap();
+    let output = newsdesk(&["ingest", SAMPLE], index.path());
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr.contains("in use by another newsdesk process"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("POST /api/articles"), "{stderr}");
+}
+
+#[test]
+fn search_prints_ranked_results_or_the_api_json() {
+    let index = tempfile::tempdir().unwrap();
+    newsdesk(&["ingest", crate::helpers::FIXTURES], index.path());
+    let output = newsdesk(&["search", "wind", "farm"], index.path());
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(stdout.starts_with("2 articles match"), "{stdout}");
+    assert!(
+        stdout
+            .contains("1. Wind farm approved off the harbour coast — Harbour Gazette, 2025-01-14"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("<mark>") && !stdout.contains("\x1b["),
+        "{stdout}"
+    );
+
+    let output = newsdesk(
+        &[
+            "search",
+            "--json",
+            "--outlet",
+            "Valley Times",
+            "--sort",
+            "newest",
+        ],
+        index.path(),
+    );
+    let json: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(json["total"], 3);
+    assert_eq!(json["hits"][0]["id"], "valley-budget");
+
+    let missing = tempfile::tempdir().unwrap();
+    let output = newsdesk(&["search", "x"], &missing.path().join("none"));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("newsdesk ingest"));
+}

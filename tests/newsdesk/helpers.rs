@@ -1,0 +1,179 @@
+//! A test application: a temporary index with the fixture articles, and
+//! the router over it, driven without a network.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use serde_json::Value;
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+use newsdesk::api::{self, AppState};
+use newsdesk::index::{NewsIndex, WriterOptions};
+use newsdesk::ingest::{Batch, Defaults, source};
+
+/// The fixture articles: ten short local-news stories with every field.
+pub const FIXTURES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/articles.ndjson"
+);
+
+pub struct TestApp {
+    pub router: Router,
+    /// Keeps the index folder alive as long as the app.
+    _dir: TempDir,
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub json: Value,
+}
+
+const WRITER: WriterOptions = WriterOptions {
+    threads: 1,
+    memory_bytes: 20_000_000,
+};
+
+impl TestApp {
+    /// An app over an index holding the fixture articles.
+    pub fn with_fixtures() -> TestApp {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let index = NewsIndex::open_or_create(dir.path()).expect("index");
+        let mut writer = index.writer(WRITER).expect("writer");
+        let mut batch = Batch::new(&mut writer, Defaults::default());
+        let file = std::fs::File::open(FIXTURES).expect("fixtures");
+        source::read_ndjson(
+            "articles.ndjson",
+            std::io::BufReader::new(file),
+            &mut |item| batch.add(item).expect("index write"),
+        )
+        .expect("fixtures read");
+        assert!(
+            batch.report.rejected.is_empty(),
+            "{:?}",
+            batch.report.rejected
+        );
+        writer.commit().expect("commit");
+        TestApp {
+            router: api::router(AppState::new(index, writer)),
+            _dir: dir,
+        }
+    }
+
+    /// An app over an empty index.
+    pub fn empty() -> TestApp {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let index = NewsIndex::open_or_create(dir.path()).expect("index");
+        let writer = index.writer(WRITER).expect("writer");
+        TestApp {
+            router: api::router(AppState::new(index, writer)),
+            _dir: dir,
+        }
+    }
+
+    pub async fn get(&self, uri: &str) -> Answer {
+        self.send(Method::GET, uri, None, "").await
+    }
+
+    pub async fn post(&self, uri: &str, content_type: Option<&str>, body: &str) -> Answer {
+        self.send(Method::POST, uri, content_type, body).await
+    }
+
+    pub async fn delete(&self, uri: &str) -> Answer {
+        self.send(Method::DELETE, uri, None, "").await
+    }
+
+    pub async fn send(
+        &self,
+        method: Method,
+        uri: &str,
+        content_type: Option<&str>,
+        body: &str,
+    ) -> Answer {
+        let mut request = Request::builder().method(method).uri(uri);
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        let request = request.body(Body::from(body.to_string())).expect("request");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("response");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        let json = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or_else(|err| {
+                panic!(
+                    "{uri} answered {status} with non-JSON ({err}): {}",
+                    String::from_utf8_lossy(&bytes)
+                )
+            })
+        };
+        Answer {
+            status,
+            headers,
+            json,
+        }
+    }
+
+    /// Searches and checks the answer is a 200.
+    pub async fn search(&self, query_string: &str) -> Value {
+        let answer = self.get(&format!("/api/search?{query_string}")).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::OK,
+            "{query_string}: {}",
+            answer.json
+        );
+        answer.json
+    }
+}
+
+/// The ids of the hits, in order.
+pub fn ids(results: &Value) -> Vec<String> {
+    results["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|hit| hit["id"].as_str().expect("id").to_string())
+        .collect()
+}
+
+/// `?q=…` with the query percent-encoded.
+pub fn q(query: &str) -> String {
+    format!("q={}", encode(query))
+}
+
+pub fn encode(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// Asserts an error answer has the API's error shape and the given code.
+pub fn assert_error(answer: &Answer, status: StatusCode, code: &str) {
+    assert_eq!(answer.status, status, "{}", answer.json);
+    let content_type = answer
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok());
+    assert_eq!(content_type, Some("application/json"), "{}", answer.json);
+    assert_eq!(answer.json["error"]["code"], code, "{}", answer.json);
+    let message = answer.json["error"]["message"].as_str().expect("message");
+    assert!(message.len() > 10, "{message}");
+}

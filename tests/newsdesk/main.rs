@@ -1,0 +1,15 @@
+//! newsdesk's integration tests: one binary, a temporary index per test.
+//!
+//! - `search`: ranking, the query language, filters, facets, snippets,
+//!   paging and sorting, through the router;
+//! - `articles`: reading, adding, replacing and deleting articles;
+//! - `errors`: what malformed requests get back;
+//! - `server`: a real server on a real port, and the `newsdesk` binary;
+//! - `cli`: `newsdesk ingest` and `newsdesk search`.
+
+mod articles;
+mod cli;
+mod errors;
+mod helpers;
+mod search;
+mod server;

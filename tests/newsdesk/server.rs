@@ -1,0 +1,133 @@
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use tokio::net::TcpListener;
+
+use crate::helpers::TestApp;
+use newsdesk::api;
+
+#[tokio::test]
+async fn a_real_server_on_a_free_port_answers_and_shuts_down_gracefully() {
+    let app = TestApp::with_fixtures();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(api::serve(listener, app.router.clone(), async {
+        let _ = stopped.await;
+    }));
+
+    let client = reqwest::Client::new();
+    let health = client
+        .get(format!("http://{address}/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    let results: Value = client
+        .get(format!(
+            "http://{address}/api/search?q=wind+farm&outlet=Harbour%20Gazette"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(results["total"], 1);
+    assert_eq!(results["hits"][0]["id"], "harbour-wind-farm");
+
+    stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(10), server)
+        .await
+        .expect("the server stops")
+        .unwrap()
+        .unwrap();
+    assert!(
+        client
+            .get(format!("http://{address}/healthz"))
+            .send()
+            .await
+            .is_err()
+    );
+}
+
+/// A `newsdesk serve` process, killed when dropped.
+struct ServerProcess {
+    child: Child,
+    address: String,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the binary on a free port and waits until it says it listens.
+fn start_binary(index: &std::path::Path) -> ServerProcess {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--index"])
+        .arg(index)
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("newsdesk starts");
+    let stderr = child.stderr.take().unwrap();
+    let (found, wait) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut sent = false;
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if !sent && let Some(rest) = line.split("listening on http://").nth(1) {
+                let address = rest
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                let _ = found.send(address);
+                sent = true;
+            }
+        }
+    });
+    let address = wait
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the server says where it listens");
+    ServerProcess { child, address }
+}
+
+#[tokio::test]
+async fn the_binary_serves_the_bundled_sample_on_a_fresh_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_binary(dir.path());
+    let started = Instant::now();
+    let client = reqwest::Client::new();
+    let results: Value = client
+        .get(format!("http://{}/api/search?q=ceasefire", server.address))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(results["total"].as_u64().unwrap() >= 3, "{results}");
+    let snippet = results["hits"][0]["snippets"][0].as_str().unwrap();
+    assert!(snippet.contains("<mark>ceasefire</mark>"), "{snippet}");
+    assert!(results["facets"].is_object());
+    assert!(started.elapsed() < Duration::from_secs(30));
+
+    // Restarting over the same index does not add the sample again.
+    drop(server);
+    let again = start_binary(dir.path());
+    let stats: Value = client
+        .get(format!("http://{}/api/stats", again.address))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stats["articles"], newsdesk::sample::ARTICLES.len());
+}
