@@ -20,16 +20,38 @@ pub struct SearchResponse {
 
 #[derive(Debug, Serialize)]
 pub struct HitDto {
+    #[serde(flatten)]
+    pub article: ArticleMeta,
+    pub score: f32,
+    /// Up to three fragments of the body, HTML-escaped, with matches in
+    /// `<mark>…</mark>`.
+    pub snippets: Vec<String>,
+}
+
+/// What a hit and a whole article both show: everything but the body.
+#[derive(Debug, Serialize)]
+pub struct ArticleMeta {
     pub id: String,
     pub title: Option<String>,
     pub outlet: Option<String>,
     pub date: Option<String>,
     pub url: Option<String>,
     pub people: Vec<String>,
-    pub score: f32,
-    /// Up to three fragments of the body, HTML-escaped, with matches in
-    /// `<mark>…</mark>`.
-    pub snippets: Vec<String>,
+}
+
+impl ArticleMeta {
+    /// Splits an article into its metadata and its body.
+    fn split(article: Article) -> (ArticleMeta, String) {
+        let meta = ArticleMeta {
+            id: article.id.to_string(),
+            title: article.title,
+            outlet: article.outlet,
+            date: article.date.map(|d| d.to_string()),
+            url: article.url.map(|u| u.to_string()),
+            people: article.people,
+        };
+        (meta, article.body)
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -81,14 +103,8 @@ impl From<SearchResults> for SearchResponse {
 
 impl From<Hit> for HitDto {
     fn from(hit: Hit) -> HitDto {
-        let article = hit.article;
         HitDto {
-            id: article.id.to_string(),
-            title: article.title,
-            outlet: article.outlet,
-            date: article.date.map(|d| d.to_string()),
-            url: article.url.map(|u| u.to_string()),
-            people: article.people,
+            article: ArticleMeta::split(hit.article).0,
             score: hit.score,
             snippets: hit.snippets,
         }
@@ -98,26 +114,15 @@ impl From<Hit> for HitDto {
 /// A whole article.
 #[derive(Debug, Serialize)]
 pub struct ArticleDto {
-    pub id: String,
-    pub title: Option<String>,
-    pub outlet: Option<String>,
-    pub date: Option<String>,
-    pub url: Option<String>,
-    pub people: Vec<String>,
+    #[serde(flatten)]
+    pub article: ArticleMeta,
     pub body: String,
 }
 
 impl From<Article> for ArticleDto {
     fn from(article: Article) -> ArticleDto {
-        ArticleDto {
-            id: article.id.to_string(),
-            title: article.title,
-            outlet: article.outlet,
-            date: article.date.map(|d| d.to_string()),
-            url: article.url.map(|u| u.to_string()),
-            people: article.people,
-            body: article.body,
-        }
+        let (article, body) = ArticleMeta::split(article);
+        ArticleDto { article, body }
     }
 }
 

@@ -81,10 +81,10 @@ fn print_text(
         }
     )?;
     for (rank, hit) in response.hits.iter().enumerate() {
-        let title = hit.title.as_deref().unwrap_or("(untitled)");
+        let title = hit.article.title.as_deref().unwrap_or("(untitled)");
         let mut about = Vec::new();
-        about.extend(hit.outlet.as_deref());
-        about.extend(hit.date.as_deref());
+        about.extend(hit.article.outlet.as_deref());
+        about.extend(hit.article.date.as_deref());
         writeln!(out)?;
         writeln!(
             out,
@@ -96,12 +96,12 @@ fn print_text(
                 format!(" — {}", about.join(", "))
             }
         )?;
-        writeln!(out, "   id {}  score {:.2}", hit.id, hit.score)?;
-        if let Some(url) = &hit.url {
+        writeln!(out, "   id {}  score {:.2}", hit.article.id, hit.score)?;
+        if let Some(url) = &hit.article.url {
             writeln!(out, "   {url}")?;
         }
-        if !hit.people.is_empty() {
-            writeln!(out, "   people: {}", hit.people.join(", "))?;
+        if !hit.article.people.is_empty() {
+            writeln!(out, "   people: {}", hit.article.people.join(", "))?;
         }
         for snippet in &hit.snippets {
             let text = snippet.replace("<mark>", bold).replace("</mark>", plain);

@@ -103,15 +103,7 @@ async fn the_binary_serves_the_bundled_sample_on_a_fresh_index() {
     let dir = tempfile::tempdir().unwrap();
     let server = start_binary(dir.path());
     let started = Instant::now();
-    let client = reqwest::Client::new();
-    let results: Value = client
-        .get(format!("http://{}/api/search?q=ceasefire", server.address))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let results = get_json(&format!("http://{}/api/search?q=ceasefire", server.address)).await;
     assert!(results["total"].as_u64().unwrap() >= 3, "{results}");
     let snippet = results["hits"][0]["snippets"][0].as_str().unwrap();
     assert!(snippet.contains("<mark>ceasefire</mark>"), "{snippet}");
@@ -121,13 +113,12 @@ async fn the_binary_serves_the_bundled_sample_on_a_fresh_index() {
     // Restarting over the same index does not add the sample again.
     drop(server);
     let again = start_binary(dir.path());
-    let stats: Value = client
-        .get(format!("http://{}/api/stats", again.address))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stats = get_json(&format!("http://{}/api/stats", again.address)).await;
     assert_eq!(stats["articles"], newsdesk::sample::ARTICLES.len());
+}
+
+async fn get_json(url: &str) -> Value {
+    let response = reqwest::get(url).await.expect("the server answers");
+    assert_eq!(response.status(), 200, "{url}");
+    response.json().await.expect("JSON")
 }
