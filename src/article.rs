@@ -25,6 +25,107 @@ pub struct Article {
     pub people: Vec<String>,
     /// The article's text: paragraphs separated by blank lines.
     pub body: String,
+    /// The page this article was appended to, when an aggregator appended it
+    /// to another article's page.
+    pub parent: Option<ArticleId>,
+    /// Where the title, outlet and date came from.
+    pub sources: Sources,
+}
+
+/// Where a field's value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Source {
+    /// The source's metadata, or the user (`ingest --outlet`).
+    Given,
+    /// The article's web address.
+    Url,
+    /// Something the article's text states (a dateline, an outlet's
+    /// signature, an appended block's heading).
+    Text,
+    /// A guess from the text's shape (a first line that reads as a headline).
+    Heuristic,
+    /// Nowhere: the field is empty.
+    #[default]
+    None,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Given => "given",
+            Source::Url => "url",
+            Source::Text => "text",
+            Source::Heuristic => "heuristic",
+            Source::None => "none",
+        }
+    }
+
+    pub fn parse(text: &str) -> Source {
+        match text {
+            "given" => Source::Given,
+            "url" => Source::Url,
+            "text" => Source::Text,
+            "heuristic" => Source::Heuristic,
+            _ => Source::None,
+        }
+    }
+}
+
+/// Where an article's title, outlet and date came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Sources {
+    pub title: Source,
+    pub outlet: Source,
+    pub date: Source,
+}
+
+/// How two spellings of one outlet or person are compared: lowercase,
+/// letters and digits only, without a leading "The". "The Independent",
+/// "independent" and "INDEPENDENT." share a key.
+pub fn name_key(name: &str) -> String {
+    let words: Vec<String> = name
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let words = match words.split_first() {
+        Some((first, rest)) if first == "the" && !rest.is_empty() => rest,
+        _ => &words[..],
+    };
+    words.join(" ")
+}
+
+/// The first sentence of `body`, at most about 160 characters: what stands
+/// in for the title of an article that has none.
+pub fn lede(body: &str) -> String {
+    const MAX_CHARS: usize = 160;
+    let paragraph = body.split("\n\n").next().unwrap_or_default().trim();
+    let end = paragraph
+        .char_indices()
+        .find(|&(i, c)| matches!(c, '.' | '!' | '?') && ends_sentence(paragraph, i))
+        .map_or(paragraph.len(), |(i, _)| i + 1);
+    let sentence = &paragraph[..end];
+    if sentence.chars().count() <= MAX_CHARS {
+        return sentence.to_string();
+    }
+    let cut: String = sentence.chars().take(MAX_CHARS).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ';', ':']))
+}
+
+/// Whether the stop at byte `i` of `text` ends a sentence: it is followed
+/// by a space and a capital (or a quote, or nothing), and does not close an
+/// abbreviation such as "Mr." or "U.S.".
+fn ends_sentence(text: &str, i: usize) -> bool {
+    let rest = &text[i + 1..];
+    let next = rest.chars().next();
+    let after = rest.trim_start().chars().next();
+    let word = text[..i].rsplit(' ').next().unwrap_or_default();
+    let abbreviation = word.contains('.')
+        || (word.chars().count() <= 3 && word.chars().next().is_some_and(char::is_uppercase));
+    next.is_none_or(char::is_whitespace)
+        && after.is_none_or(|c| c.is_uppercase() || "\"“‘'".contains(c))
+        && !abbreviation
 }
 
 /// The stable identifier of an article.
@@ -352,6 +453,17 @@ mod tests {
         // 15th in UTC.
         assert_eq!(local.day(), jiff::civil::date(2025, 8, 14));
         assert_eq!(local.instant().to_string(), "2025-08-15T04:30:00Z");
+    }
+
+    #[test]
+    fn the_lede_is_the_first_sentence_of_the_first_paragraph() {
+        assert_eq!(
+            lede("Mr Starmer met Dr. Smith in the U.S. on Monday. Then he left.\n\nMore."),
+            "Mr Starmer met Dr. Smith in the U.S. on Monday."
+        );
+        assert_eq!(lede("No full stop at all"), "No full stop at all");
+        let long = lede(&"word ".repeat(100));
+        assert!(long.ends_with('…') && long.chars().count() <= 161, "{long}");
     }
 
     #[test]

@@ -25,11 +25,11 @@ pub async fn show(
     let found = state
         .read({
             let id = id.clone();
-            move |index| search::article(index, &id).map_err(ApiError::internal)
+            move |index| search::linked(index, &id).map_err(ApiError::internal)
         })
         .await?;
     found
-        .map(|article| Json(ArticleDto::from(article)))
+        .map(|linked| Json(ArticleDto::from(linked)))
         .ok_or_else(|| ApiError::ArticleNotFound(id.to_string()))
 }
 

@@ -4,9 +4,9 @@
 
 use serde::Serialize;
 
-use crate::article::Article;
+use crate::article::{Article, lede};
 use crate::ingest::{Origin, Report};
-use crate::search::{FacetValue, Hit, SearchResults, Stats};
+use crate::search::{FacetValue, Hit, Linked, SearchResults, Stats};
 
 #[derive(Debug, Serialize)]
 pub struct SearchResponse {
@@ -32,25 +32,67 @@ pub struct HitDto {
 #[derive(Debug, Serialize)]
 pub struct ArticleMeta {
     pub id: String,
-    pub title: Option<String>,
+    /// The headline, or for an article without one, the first sentence of
+    /// its lede (and then `title_source` is `lede`).
+    pub title: String,
+    /// `given` (by the source), `heuristic` (the first line read as a
+    /// headline), `text` (an appended block's heading) or `lede`.
+    pub title_source: &'static str,
     pub outlet: Option<String>,
+    /// `given`, `url`, `text` or `none`.
+    pub outlet_source: &'static str,
     pub date: Option<String>,
+    /// `given`, `text` or `none`.
+    pub date_source: &'static str,
     pub url: Option<String>,
     pub people: Vec<String>,
+    /// The id of the page an aggregator appended this article to.
+    pub parent: Option<String>,
 }
 
 impl ArticleMeta {
     /// Splits an article into its metadata and its body.
     fn split(article: Article) -> (ArticleMeta, String) {
+        let (title, title_source) = match article.title {
+            Some(title) => (title, article.sources.title.as_str()),
+            None => (lede(&article.body), "lede"),
+        };
         let meta = ArticleMeta {
             id: article.id.to_string(),
-            title: article.title,
+            title,
+            title_source,
             outlet: article.outlet,
+            outlet_source: article.sources.outlet.as_str(),
             date: article.date.map(|d| d.to_string()),
+            date_source: article.sources.date.as_str(),
             url: article.url.map(|u| u.to_string()),
             people: article.people,
+            parent: article.parent.map(|p| p.to_string()),
         };
         (meta, article.body)
+    }
+}
+
+/// Another article, as a link: enough to show and open it.
+#[derive(Debug, Serialize)]
+pub struct ArticleLink {
+    pub id: String,
+    pub title: String,
+    pub title_source: &'static str,
+    pub outlet: Option<String>,
+    pub date: Option<String>,
+}
+
+impl From<Article> for ArticleLink {
+    fn from(article: Article) -> ArticleLink {
+        let (meta, _) = ArticleMeta::split(article);
+        ArticleLink {
+            id: meta.id,
+            title: meta.title,
+            title_source: meta.title_source,
+            outlet: meta.outlet,
+            date: meta.date,
+        }
     }
 }
 
@@ -111,18 +153,27 @@ impl From<Hit> for HitDto {
     }
 }
 
-/// A whole article.
+/// A whole article, with the pages an aggregator linked it to.
 #[derive(Debug, Serialize)]
 pub struct ArticleDto {
     #[serde(flatten)]
     pub article: ArticleMeta,
     pub body: String,
+    /// The page this article was appended to.
+    pub appended_to: Option<ArticleLink>,
+    /// The articles appended to this one's page.
+    pub appended: Vec<ArticleLink>,
 }
 
-impl From<Article> for ArticleDto {
-    fn from(article: Article) -> ArticleDto {
-        let (article, body) = ArticleMeta::split(article);
-        ArticleDto { article, body }
+impl From<Linked> for ArticleDto {
+    fn from(linked: Linked) -> ArticleDto {
+        let (article, body) = ArticleMeta::split(linked.article);
+        ArticleDto {
+            article,
+            body,
+            appended_to: linked.parent.map(ArticleLink::from),
+            appended: linked.appended.into_iter().map(ArticleLink::from).collect(),
+        }
     }
 }
 

@@ -114,8 +114,13 @@ fn print_summary(report: &Report, index: &std::path::Path, seconds: f64) {
             kinds.join(", ")
         );
     }
+    let appended = if report.appended > 0 {
+        format!(" ({} of them split off aggregator pages)", report.appended)
+    } else {
+        String::new()
+    };
     println!(
-        "read {} item{} in {seconds:.1} s into {}: {} indexed (new), {} replaced, {} rejected",
+        "read {} item{} in {seconds:.1} s into {}: {} indexed (new), {} replaced, {} rejected{appended}",
         report.read,
         plural(report.read),
         index.display(),

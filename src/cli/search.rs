@@ -81,7 +81,7 @@ fn print_text(
         }
     )?;
     for (rank, hit) in response.hits.iter().enumerate() {
-        let title = hit.article.title.as_deref().unwrap_or("(untitled)");
+        let title = &hit.article.title;
         let mut about = Vec::new();
         about.extend(hit.article.outlet.as_deref());
         about.extend(hit.article.date.as_deref());

@@ -8,7 +8,7 @@ use tantivy::schema::{
 };
 
 use super::analyzer::{ENGLISH, KEYWORD};
-use crate::article::{Article, ArticleId, ArticleUrl, PublicationDate, day_start};
+use crate::article::{Article, ArticleId, ArticleUrl, PublicationDate, Source, Sources, day_start};
 
 /// Field names, as tantivy knows them.
 pub mod names {
@@ -24,6 +24,12 @@ pub mod names {
     /// The date as the source gave it, for display.
     pub const DATE: &str = "date";
     pub const URL: &str = "url";
+    /// The id of the page an appended article came from.
+    pub const PARENT: &str = "parent";
+    /// Where the title, outlet and date came from (`given`, `url`, …).
+    pub const TITLE_SOURCE: &str = "title_source";
+    pub const OUTLET_SOURCE: &str = "outlet_source";
+    pub const DATE_SOURCE: &str = "date_source";
 }
 
 /// The fields of the schema, looked up once.
@@ -38,6 +44,10 @@ pub struct Fields {
     pub published: Field,
     pub date: Field,
     pub url: Field,
+    pub parent: Field,
+    pub title_source: Field,
+    pub outlet_source: Field,
+    pub date_source: Field,
 }
 
 /// Builds the schema of a newsdesk index.
@@ -82,6 +92,10 @@ pub fn build() -> Schema {
     );
     builder.add_text_field(names::DATE, STORED);
     builder.add_text_field(names::URL, STORED);
+    builder.add_text_field(names::PARENT, STRING | STORED);
+    builder.add_text_field(names::TITLE_SOURCE, STORED);
+    builder.add_text_field(names::OUTLET_SOURCE, STORED);
+    builder.add_text_field(names::DATE_SOURCE, STORED);
     builder.build()
 }
 
@@ -99,6 +113,10 @@ impl Fields {
             published: field(names::PUBLISHED)?,
             date: field(names::DATE)?,
             url: field(names::URL)?,
+            parent: field(names::PARENT)?,
+            title_source: field(names::TITLE_SOURCE)?,
+            outlet_source: field(names::OUTLET_SOURCE)?,
+            date_source: field(names::DATE_SOURCE)?,
         })
     }
 
@@ -123,6 +141,12 @@ impl Fields {
         if let Some(url) = &article.url {
             doc.add_text(self.url, url.as_str());
         }
+        if let Some(parent) = &article.parent {
+            doc.add_text(self.parent, parent.as_str());
+        }
+        doc.add_text(self.title_source, article.sources.title.as_str());
+        doc.add_text(self.outlet_source, article.sources.outlet.as_str());
+        doc.add_text(self.date_source, article.sources.date.as_str());
         doc
     }
 
@@ -148,6 +172,12 @@ impl Fields {
                 .filter_map(|v| v.as_str().map(str::to_string))
                 .collect(),
             body: text(self.body).unwrap_or_default(),
+            parent: text(self.parent).and_then(|id| ArticleId::parse(&id).ok()),
+            sources: Sources {
+                title: Source::parse(&text(self.title_source).unwrap_or_default()),
+                outlet: Source::parse(&text(self.outlet_source).unwrap_or_default()),
+                date: Source::parse(&text(self.date_source).unwrap_or_default()),
+            },
         }
     }
 }

@@ -148,6 +148,8 @@ mod tests {
             url: None,
             people: Vec::new(),
             body: body.to_string(),
+            parent: None,
+            sources: Default::default(),
         }
     }
 

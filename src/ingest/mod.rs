@@ -21,8 +21,9 @@ pub mod source;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::article::{Article, ArticleId, ArticleUrl, PublicationDate};
+use crate::article::{Article, ArticleId, ArticleUrl, PublicationDate, Sources};
 use crate::index::{self, Added, Indexer};
+use clean::Removed;
 
 /// The largest body accepted, in bytes. Anything bigger is not a news
 /// article but a dump, and would slow every search that touches it.
@@ -141,11 +142,23 @@ pub struct Defaults {
     pub date: Option<PublicationDate>,
 }
 
-/// Cleans and extracts a raw article into the [`Article`] to index.
+/// An article ready to index, with what `newsdesk inspect` shows of how it
+/// was made: what cleaning removed, and the articles split off its page.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub article: Article,
+    pub removed: Vec<Removed>,
+    /// Articles an aggregator appended to this one's page; each names this
+    /// one as its parent.
+    pub appended: Vec<Prepared>,
+}
+
+/// Cleans and extracts a raw article into the [`Article`] to index, and
+/// the articles appended to its page.
 ///
-/// Fails only when nothing worth indexing is left: an empty body, or one
-/// over [`MAX_BODY_BYTES`].
-pub fn prepare(raw: RawArticle, defaults: &Defaults) -> Result<Article, Rejection> {
+/// Fails only when nothing worth indexing is left: an empty body, one that
+/// is all furniture, or one over [`MAX_BODY_BYTES`].
+pub fn prepare(raw: RawArticle, defaults: &Defaults) -> Result<Prepared, Rejection> {
     if raw.body.len() > MAX_BODY_BYTES {
         return Err(Rejection::new(
             raw.origin,
@@ -157,31 +170,70 @@ pub fn prepare(raw: RawArticle, defaults: &Defaults) -> Result<Article, Rejectio
         ));
     }
     let cleaned = clean::clean(&raw.body);
-    let extracted = extract::extract(&raw, cleaned, defaults);
+    let extracted = extract::extract(&raw, &cleaned, defaults);
     if extracted.paragraphs.is_empty() {
-        return Err(Rejection::new(
-            raw.origin,
-            "the article has no body text: give its text in `body` (or as the file's contents)",
-        ));
+        let reason = if cleaned.removed.is_empty() {
+            "the article has no body text: give its text in `body` (or as the file's contents)"
+                .to_string()
+        } else {
+            format!(
+                "nothing is left of the article once page furniture is removed \
+                 ({} spans; `newsdesk inspect` shows them)",
+                cleaned.removed.len()
+            )
+        };
+        return Err(Rejection::new(raw.origin, reason));
     }
+    let article = assemble(raw.id, raw.url, extracted, None);
+    let appended = cleaned
+        .appended
+        .iter()
+        .filter_map(|card| {
+            let extracted = extract::extract_appended(card);
+            (!extracted.paragraphs.is_empty()).then(|| Prepared {
+                article: assemble(None, None, extracted, Some(article.id.clone())),
+                removed: card.removed.clone(),
+                appended: Vec::new(),
+            })
+        })
+        .collect();
+    Ok(Prepared {
+        article,
+        removed: cleaned.removed,
+        appended,
+    })
+}
+
+fn assemble(
+    id: Option<ArticleId>,
+    url: Option<ArticleUrl>,
+    extracted: extract::Extracted,
+    parent: Option<ArticleId>,
+) -> Article {
     let body = extracted.paragraphs.join("\n\n");
-    let id = raw.id.unwrap_or_else(|| {
+    let id = id.unwrap_or_else(|| {
         ArticleId::derive(
-            raw.url.as_ref(),
+            url.as_ref(),
             extracted.outlet.as_deref(),
             extracted.title.as_deref(),
             &body,
         )
     });
-    Ok(Article {
+    Article {
         id,
         title: extracted.title,
         outlet: extracted.outlet,
         date: extracted.date,
-        url: raw.url,
+        url,
         people: extracted.people,
         body,
-    })
+        parent,
+        sources: Sources {
+            title: extracted.title_source,
+            outlet: extracted.outlet_source,
+            date: extracted.date_source,
+        },
+    }
 }
 
 /// Feeds parsed items through [`prepare`] into the index writer, keeping
@@ -216,20 +268,29 @@ impl<'a> Batch<'a> {
             }
         };
         let origin = raw.origin.clone();
-        let article = match prepare(raw, &self.defaults) {
-            Ok(article) => article,
+        let prepared = match prepare(raw, &self.defaults) {
+            Ok(prepared) => prepared,
             Err(rejection) => {
                 self.report.reject(rejection);
                 return Ok(());
             }
         };
         self.report.warn(&origin, warnings);
-        let added = self.indexer.add(&article)?;
+        self.index(&prepared.article)?;
+        for appended in &prepared.appended {
+            self.index(&appended.article)?;
+            self.report.appended += 1;
+        }
+        Ok(())
+    }
+
+    fn index(&mut self, article: &Article) -> Result<(), index::Error> {
+        let added = self.indexer.add(article)?;
         match added {
             Added::New => self.report.indexed += 1,
             Added::Replaced => self.report.replaced += 1,
         }
-        self.accepted.push((article.id, added));
+        self.accepted.push((article.id.clone(), added));
         Ok(())
     }
 
@@ -251,6 +312,8 @@ pub struct Report {
     pub indexed: usize,
     /// Articles that replaced one with the same id.
     pub replaced: usize,
+    /// Of the indexed and replaced, how many were split off aggregator pages.
+    pub appended: usize,
     pub rejected: Vec<Rejection>,
     pub warnings: Vec<Warning>,
     /// Files passed over in folders, by extension.
@@ -287,7 +350,7 @@ mod tests {
             &Defaults::default(),
         )
         .unwrap();
-        assert_eq!(a.id, b.id);
+        assert_eq!(a.article.id, b.article.id);
     }
 
     #[test]
@@ -295,7 +358,11 @@ mod tests {
         let mut item = raw("Body.");
         item.id = Some(ArticleId::parse("mine-1").unwrap());
         assert_eq!(
-            prepare(item, &Defaults::default()).unwrap().id.as_str(),
+            prepare(item, &Defaults::default())
+                .unwrap()
+                .article
+                .id
+                .as_str(),
             "mine-1"
         );
     }
@@ -314,7 +381,7 @@ mod tests {
         };
         let mut item = raw("Body.");
         item.outlet = Some("Own Outlet".into());
-        let article = prepare(item, &defaults).unwrap();
+        let article = prepare(item, &defaults).unwrap().article;
         assert_eq!(article.outlet.as_deref(), Some("Own Outlet"));
         assert_eq!(article.date.unwrap().to_string(), "2025-01-01");
     }

@@ -7,6 +7,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
 
+use crate::article::name_key;
 use crate::index::schema::{day_of, names};
 
 /// Counts outlets, people and publication days of every matching article.
@@ -51,12 +52,28 @@ impl FacetCounts {
 
 /// The `limit` largest counts, largest first; ties in alphabetical order so
 /// that the same search always lists facets the same way.
+///
+/// Spellings that share a [`name_key`] ("The Harbour Gazette", "Harbour
+/// Gazette") are one value, as they are one filter: counted together and
+/// shown in their most frequent spelling.
 pub fn top(counts: &HashMap<String, u64>, limit: usize) -> Vec<(String, u64)> {
-    let mut all: Vec<(&String, &u64)> = counts.iter().collect();
-    all.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+    let mut merged: HashMap<String, (u64, &String, u64)> = HashMap::new();
+    for (value, &count) in counts {
+        let entry = merged.entry(name_key(value)).or_insert((0, value, 0));
+        entry.0 += count;
+        if count > entry.2 || (count == entry.2 && value < entry.1) {
+            entry.1 = value;
+            entry.2 = count;
+        }
+    }
+    let mut all: Vec<(u64, &String)> = merged
+        .into_values()
+        .map(|(total, value, _)| (total, value))
+        .collect();
+    all.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
     all.into_iter()
         .take(limit)
-        .map(|(value, count)| (value.clone(), *count))
+        .map(|(count, value)| (value.clone(), count))
         .collect()
 }
 
@@ -157,4 +174,28 @@ fn resolve(column: Option<&StrColumn>, counts: &[u64]) -> HashMap<String, u64> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_of_one_value_count_together_under_the_commonest() {
+        let counts: HashMap<String, u64> = [
+            ("The Harbour Gazette".to_string(), 1),
+            ("Harbour Gazette".to_string(), 3),
+            ("Valley Times".to_string(), 2),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(
+            top(&counts, 10),
+            [
+                ("Harbour Gazette".to_string(), 4),
+                ("Valley Times".to_string(), 2)
+            ]
+        );
+        assert_eq!(top(&counts, 1).len(), 1);
+    }
 }

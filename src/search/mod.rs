@@ -323,20 +323,57 @@ fn collect(
 
 /// The article `id`, whole.
 pub fn article(index: &NewsIndex, id: &ArticleId) -> Result<Option<Article>, Error> {
-    let searcher = index.searcher();
     let fields = index.fields();
+    Ok(by_term(index, fields.id, id.as_str(), 1)?.pop())
+}
+
+/// An article with the pages it is linked to by an aggregator: the page it
+/// was appended to, and the articles appended to it.
+#[derive(Debug, Clone)]
+pub struct Linked {
+    pub article: Article,
+    pub parent: Option<Article>,
+    pub appended: Vec<Article>,
+}
+
+/// How many appended articles one page may list.
+const MAX_APPENDED: usize = 100;
+
+pub fn linked(index: &NewsIndex, id: &ArticleId) -> Result<Option<Linked>, Error> {
+    let Some(article) = article(index, id)? else {
+        return Ok(None);
+    };
+    let parent = match &article.parent {
+        Some(parent) => self::article(index, parent)?,
+        None => None,
+    };
+    let appended = by_term(index, index.fields().parent, id.as_str(), MAX_APPENDED)?;
+    Ok(Some(Linked {
+        article,
+        parent,
+        appended,
+    }))
+}
+
+/// Articles whose exact-value `field` holds `value`, in index order.
+fn by_term(
+    index: &NewsIndex,
+    field: tantivy::schema::Field,
+    value: &str,
+    limit: usize,
+) -> Result<Vec<Article>, Error> {
+    let searcher = index.searcher();
     let query = TermQuery::new(
-        Term::from_field_text(fields.id, id.as_str()),
+        Term::from_field_text(field, value),
         IndexRecordOption::Basic,
     );
-    let found = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
-    match found.first() {
-        Some(&(_, address)) => {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            Ok(Some(fields.to_article(&doc)))
-        }
-        None => Ok(None),
+    let found = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+    let mut articles = Vec::with_capacity(found.len());
+    for (_, address) in found {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        articles.push(index.fields().to_article(&doc));
     }
+    Ok(articles)
 }
 
 /// The size and span of the archive.
@@ -353,10 +390,18 @@ pub fn stats(index: &NewsIndex) -> Result<Stats, Error> {
     let searcher = index.searcher();
     let (articles, counts) = searcher.search(&AllQuery, &(Count, FacetCollector))?;
     let span = counts.day_span();
+    // Spellings that filter as one value count as one.
+    let distinct = |values: &std::collections::HashMap<String, u64>| {
+        values
+            .keys()
+            .map(|value| crate::article::name_key(value))
+            .collect::<std::collections::HashSet<_>>()
+            .len() as u64
+    };
     Ok(Stats {
         articles: articles as u64,
-        outlets: counts.outlets.len() as u64,
-        people: counts.people.len() as u64,
+        outlets: distinct(&counts.outlets),
+        people: distinct(&counts.people),
         earliest: span.map(|(first, _)| first),
         latest: span.map(|(_, last)| last),
     })

@@ -19,28 +19,31 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/sample/articles");
+use crate::helpers::SAMPLE_DIR as SAMPLE;
 
 #[test]
 fn ingesting_the_same_folder_twice_replaces_instead_of_adding() {
     let dir = tempfile::tempdir().unwrap();
     let first = newsdesk(&["ingest", SAMPLE], dir.path());
     assert!(first.status.success(), "{}", text(&first.stderr));
+    // Two of the five pages carry three appended articles each.
     let summary = text(&first.stdout);
     assert!(summary.contains("read 5 items"), "{summary}");
     assert!(
-        summary.contains("5 indexed (new), 0 replaced, 0 rejected"),
+        summary.contains(
+            "11 indexed (new), 0 replaced, 0 rejected (6 of them split off aggregator pages)"
+        ),
         "{summary}"
     );
 
     let second = newsdesk(&["ingest", SAMPLE], dir.path());
     let summary = text(&second.stdout);
     assert!(
-        summary.contains("0 indexed (new), 5 replaced, 0 rejected"),
+        summary.contains("0 indexed (new), 11 replaced, 0 rejected"),
         "{summary}"
     );
     let index = NewsIndex::open_or_create(dir.path()).unwrap();
-    assert_eq!(index.num_articles(), 5);
+    assert_eq!(index.num_articles(), 11);
 }
 
 #[test]
@@ -188,4 +191,65 @@ fn search_prints_ranked_results_or_the_api_json() {
     let output = newsdesk(&["search", "x"], &missing.path().join("none"));
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("newsdesk ingest"));
+}
+
+#[test]
+fn batch_flags_give_the_outlet_and_date_articles_lack() {
+    let input = tempfile::tempdir().unwrap();
+    std::fs::write(
+        input.path().join("letter.txt"),
+        "Readers write about the new bus timetable and the pier.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        input.path().join("dated.txt"),
+        "---\ndate: 2024-12-01\noutlet: Valley Times\n---\nA story that carries its own outlet and date.\n",
+    )
+    .unwrap();
+    let index = tempfile::tempdir().unwrap();
+    let output = newsdesk(
+        &[
+            "ingest",
+            "--outlet",
+            "Town Crier",
+            "--date",
+            "2025-05-01",
+            input.path().to_str().unwrap(),
+        ],
+        index.path(),
+    );
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let output = newsdesk(&["search", "--json", "--sort", "oldest"], index.path());
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(String, String, String)> = json["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["outlet"].as_str().unwrap().to_string(),
+                h["date"].as_str().unwrap().to_string(),
+                h["outlet_source"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("Valley Times".into(), "2024-12-01".into(), "given".into()),
+            ("Town Crier".into(), "2025-05-01".into(), "given".into()),
+        ]
+    );
+
+    let bad = newsdesk(
+        &[
+            "ingest",
+            "--date",
+            "2025-02-30",
+            input.path().to_str().unwrap(),
+        ],
+        index.path(),
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("2025-02-30"));
 }

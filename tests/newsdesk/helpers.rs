@@ -10,6 +10,7 @@ use tower::ServiceExt;
 
 use newsdesk::api::{self, AppState};
 use newsdesk::index::{NewsIndex, WriterOptions};
+use newsdesk::ingest::parse::Item;
 use newsdesk::ingest::{Batch, Defaults, source};
 
 /// The fixture articles: ten short local-news stories with every field.
@@ -17,6 +18,9 @@ pub const FIXTURES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/fixtures/articles.ndjson"
 );
+
+/// The bundled sample: five pages as scraped, with no metadata.
+pub const SAMPLE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/sample/articles");
 
 pub struct TestApp {
     pub router: Router,
@@ -38,17 +42,31 @@ const WRITER: WriterOptions = WriterOptions {
 impl TestApp {
     /// An app over an index holding the fixture articles.
     pub fn with_fixtures() -> TestApp {
+        let file = std::fs::File::open(FIXTURES).expect("fixtures");
+        let mut items = Vec::new();
+        source::read_ndjson(
+            "articles.ndjson",
+            std::io::BufReader::new(file),
+            &mut |item| items.push(item),
+        )
+        .expect("fixtures read");
+        TestApp::over(items)
+    }
+
+    /// An app over an index holding the bundled sample, ingested as
+    /// `newsdesk serve` ingests it.
+    pub fn with_sample() -> TestApp {
+        TestApp::over(newsdesk::sample::items().collect())
+    }
+
+    fn over(items: Vec<Item>) -> TestApp {
         let dir = tempfile::tempdir().expect("temporary folder");
         let index = NewsIndex::open_or_create(dir.path()).expect("index");
         let mut writer = index.writer(WRITER).expect("writer");
         let mut batch = Batch::new(&mut writer, Defaults::default());
-        let file = std::fs::File::open(FIXTURES).expect("fixtures");
-        source::read_ndjson(
-            "articles.ndjson",
-            std::io::BufReader::new(file),
-            &mut |item| batch.add(item).expect("index write"),
-        )
-        .expect("fixtures read");
+        for item in items {
+            batch.add(item).expect("index write");
+        }
         assert!(
             batch.report.rejected.is_empty(),
             "{:?}",

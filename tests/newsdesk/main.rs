@@ -3,6 +3,7 @@
 //! - `search`: ranking, the query language, filters, facets, snippets,
 //!   paging and sorting, through the router;
 //! - `articles`: reading, adding, replacing and deleting articles;
+//! - `pages`: scraped pages cleaned, split and extracted;
 //! - `errors`: what malformed requests get back;
 //! - `server`: a real server on a real port, and the `newsdesk` binary;
 //! - `cli`: `newsdesk ingest` and `newsdesk search`.

@@ -314,3 +314,36 @@ async fn a_malformed_query_still_searches_and_says_what_it_repaired() {
             .contains("not a field")
     );
 }
+
+#[tokio::test]
+async fn spellings_of_one_outlet_are_one_facet_value_and_one_filter() {
+    let app = TestApp::empty();
+    let articles = r#"[
+        {"outlet": "Independent", "body": "Storm closes the coast road for a day."},
+        {"outlet": "The Independent", "body": "Second storm closes the coast road again."},
+        {"url": "https://www.independent.co.uk/news/third", "body": "Third storm of the month."},
+        {"outlet": "The Harbour Post", "body": "Storm damage at the harbour wall."},
+        {"outlet": "Harbour Post", "body": "Storm damage repaired at the harbour wall."},
+        {"outlet": "harbour post", "body": "Storm season ends at the harbour."}
+    ]"#;
+    let answer = app
+        .post("/api/articles", Some("application/json"), articles)
+        .await;
+    assert_eq!(answer.json["indexed"], 6, "{}", answer.json);
+    let results = app.search("q=storm").await;
+    assert_eq!(
+        results["facets"]["outlet"],
+        serde_json::json!([
+            {"value": "Harbour Post", "count": 3},
+            {"value": "The Independent", "count": 3},
+        ])
+    );
+    for filter in [
+        "outlet=independent",
+        "outlet=THE%20INDEPENDENT",
+        "outlet=the%20harbour%20post",
+    ] {
+        assert_eq!(app.search(filter).await["total"], 3, "{filter}");
+    }
+    assert_eq!(app.get("/api/stats").await.json["outlets"], 2);
+}
