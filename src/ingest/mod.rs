@@ -15,7 +15,9 @@
 
 pub mod clean;
 pub mod extract;
+pub mod html;
 pub mod parse;
+pub mod sgml;
 pub mod source;
 
 use std::collections::BTreeMap;

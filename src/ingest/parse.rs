@@ -37,6 +37,15 @@ pub fn text(source: &str, text: &str) -> Item {
     let Some((header, body)) = split_front_matter(text)
         .map_err(|(line, reason)| Rejection::new(Origin::line(source, line), reason))?
     else {
+        if !has_a_sentence(text) {
+            return Err(Rejection::new(
+                Origin::file(source),
+                format!(
+                    "the text does not read as an article: none of its lines has \
+                     {MIN_SENTENCE_WORDS} words or more (a list or a table?)"
+                ),
+            ));
+        }
         return Ok((
             RawArticle::from_body(Origin::file(source), text.to_string()),
             Vec::new(),
@@ -69,6 +78,16 @@ pub fn text(source: &str, text: &str) -> Item {
     }
     fields.insert("body".to_string(), Value::from(body));
     object(origin, fields)
+}
+
+/// A text without front matter is an article only if some line of it is a
+/// sentence of at least this many words; a word list or a table of codes
+/// that happens to be a `.txt` file is not.
+const MIN_SENTENCE_WORDS: usize = 6;
+
+fn has_a_sentence(text: &str) -> bool {
+    text.lines()
+        .any(|line| line.split_whitespace().count() >= MIN_SENTENCE_WORDS)
 }
 
 /// The `key: value` lines of a front-matter block, with their line numbers.
@@ -340,9 +359,16 @@ mod tests {
 
     #[test]
     fn plain_text_is_all_body() {
-        let raw = ok(text("a.txt", "Headline\nFirst paragraph.\n"));
-        assert_eq!(raw.body, "Headline\nFirst paragraph.\n");
+        let body = "Headline\nThe first paragraph of the article.\n";
+        let raw = ok(text("a.txt", body));
+        assert_eq!(raw.body, body);
         assert_eq!(raw.title, None);
+    }
+
+    #[test]
+    fn a_word_list_is_not_an_article() {
+        let (_, why) = reason(text("codes.txt", "amex\nase\nasx\nbiffex\n"));
+        assert!(why.contains("does not read as an article"), "{why}");
     }
 
     #[test]

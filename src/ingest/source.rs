@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::parse::{self, Item};
 use super::{Origin, Rejection, Warning};
+use super::{html, sgml};
 
 /// The formats newsdesk reads, chosen by file extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,11 +22,14 @@ pub enum Format {
     Json,
     /// `.jsonl`, `.ndjson`: one article object a line.
     Ndjson,
+    /// `.html`, `.htm`: a web page with one article.
+    Html,
+    /// `.sgm`, `.sgml`: Reuters-21578 stories.
+    Sgml,
 }
 
 /// How to say which extensions are read, in messages.
-pub const SUPPORTED: &str =
-    ".txt, .json, .jsonl and .ndjson files (or `-` for NDJSON on standard input)";
+pub const SUPPORTED: &str = ".txt, .json, .jsonl, .ndjson, .html, .htm and Reuters-21578 .sgm files (or `-` for NDJSON on standard input)";
 
 impl Format {
     pub fn from_path(path: &Path) -> Option<Format> {
@@ -34,6 +38,8 @@ impl Format {
             "txt" => Some(Format::Text),
             "json" => Some(Format::Json),
             "jsonl" | "ndjson" => Some(Format::Ndjson),
+            "html" | "htm" => Some(Format::Html),
+            "sgm" | "sgml" => Some(Format::Sgml),
             _ => None,
         }
     }
@@ -147,6 +153,13 @@ fn walk(root: &Path, found: &mut Discovery) {
             continue;
         }
         let path = entry.path();
+        if is_documentation(path) {
+            *found
+                .skipped
+                .entry("documentation (README, LICENSE…)".to_string())
+                .or_default() += 1;
+            continue;
+        }
         match Format::from_path(path) {
             Some(format) => found.inputs.push(Input::File {
                 path: path.to_path_buf(),
@@ -164,6 +177,27 @@ fn walk(root: &Path, found: &mut Discovery) {
     }
 }
 
+/// The files that document a collection rather than belong to it: a
+/// README.txt beside the articles is not an article.
+fn is_documentation(path: &Path) -> bool {
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_ascii_uppercase();
+    [
+        "README",
+        "LICENSE",
+        "LICENCE",
+        "COPYING",
+        "CHANGELOG",
+        "NOTICE",
+        "AUTHORS",
+        "CONTRIBUTING",
+    ]
+    .contains(&stem.as_str())
+}
+
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str().is_some_and(|name| name.starts_with('.'))
 }
@@ -179,25 +213,23 @@ pub fn read(input: &Input, emit: &mut dyn FnMut(Item)) -> Result<Vec<Warning>, R
         Input::File { path, format, .. } => {
             let file = File::open(path)
                 .map_err(|err| Rejection::new(Origin::file(&name), describe_io_error(&err)))?;
-            match format {
-                Format::Ndjson => read_ndjson(&name, BufReader::new(file), emit),
-                Format::Text | Format::Json => {
-                    let mut bytes = Vec::new();
-                    BufReader::new(file)
-                        .read_to_end(&mut bytes)
-                        .map_err(|err| {
-                            Rejection::new(Origin::file(&name), describe_io_error(&err))
-                        })?;
-                    let (text, warning) = decode(&name, &bytes)?;
-                    match format {
-                        Format::Text => emit(parse::text(&name, &text)),
-                        _ => parse::json_document(&name, &text)?
-                            .into_iter()
-                            .for_each(&mut *emit),
-                    }
-                    Ok(warning.into_iter().collect())
-                }
+            if *format == Format::Ndjson {
+                return read_ndjson(&name, BufReader::new(file), emit);
             }
+            let mut bytes = Vec::new();
+            BufReader::new(file)
+                .read_to_end(&mut bytes)
+                .map_err(|err| Rejection::new(Origin::file(&name), describe_io_error(&err)))?;
+            let (text, warning) = decode(&name, &bytes)?;
+            match format {
+                Format::Text => emit(parse::text(&name, &text)),
+                Format::Html => emit(html::parse(&name, &text)),
+                Format::Sgml => sgml::parse(&name, &text).into_iter().for_each(&mut *emit),
+                Format::Json | Format::Ndjson => parse::json_document(&name, &text)?
+                    .into_iter()
+                    .for_each(&mut *emit),
+            }
+            Ok(warning.into_iter().collect())
         }
     }
 }
@@ -236,9 +268,11 @@ pub fn read_ndjson(
     }
 }
 
-/// Decodes a whole file. Binary and empty files are refused; text that is not
-/// UTF-8 is decoded with replacement characters and a warning.
-fn decode(name: &str, bytes: &[u8]) -> Result<(String, Option<Warning>), Rejection> {
+/// Decodes a whole file. Binary and empty files are refused. Text that is
+/// not UTF-8 is read as Latin-1 when none of it is UTF-8 (old archives and
+/// wire feeds), and otherwise as UTF-8 with its bad bytes replaced; either
+/// way with a warning.
+pub fn decode(name: &str, bytes: &[u8]) -> Result<(String, Option<Warning>), Rejection> {
     let origin = Origin::file(name);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Rejection::new(origin, "the file is empty"));
@@ -249,25 +283,35 @@ fn decode(name: &str, bytes: &[u8]) -> Result<(String, Option<Warning>), Rejecti
             "the file looks binary (it holds NUL bytes), not text",
         ));
     }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok((text.to_string(), None)),
-        Err(err) => {
-            let line = bytes[..err.valid_up_to()]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-                + 1;
-            let warning = Warning {
-                origin: Origin::line(name, line),
-                message: format!(
-                    "the file is not valid UTF-8 (first bad byte at offset {}); \
-                     bad bytes were replaced with U+FFFD",
-                    err.valid_up_to()
-                ),
-            };
-            Ok((String::from_utf8_lossy(bytes).into_owned(), Some(warning)))
-        }
-    }
+    let err = match std::str::from_utf8(bytes) {
+        Ok(text) => return Ok((text.to_string(), None)),
+        Err(err) => err,
+    };
+    let line = bytes[..err.valid_up_to()]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1;
+    let any_utf8 = bytes.utf8_chunks().any(|chunk| !chunk.valid().is_ascii());
+    let (text, how) = if any_utf8 {
+        (
+            String::from_utf8_lossy(bytes).into_owned(),
+            "bad bytes were replaced with U+FFFD",
+        )
+    } else {
+        (
+            bytes.iter().map(|&b| char::from(b)).collect(),
+            "it was read as Latin-1",
+        )
+    };
+    let warning = Warning {
+        origin: Origin::line(name, line),
+        message: format!(
+            "the file is not valid UTF-8 (first bad byte at offset {}); {how}",
+            err.valid_up_to()
+        ),
+    };
+    Ok((text, Some(warning)))
 }
 
 /// An I/O error in words, without the OS error number.
@@ -318,9 +362,15 @@ mod tests {
                 .reason
                 .contains("binary")
         );
+        // No UTF-8 at all: Latin-1, as old archives are.
         let (text, warning) = decode("f", b"line\n\xa3 5").unwrap();
-        assert_eq!(text, "line\n\u{fffd} 5");
+        assert_eq!(text, "line\n£ 5");
         assert_eq!(warning.unwrap().origin.line, Some(2));
+        // UTF-8 with one broken byte: the rest stays UTF-8.
+        let mixed: Vec<u8> = "café ".bytes().chain([0xa3]).collect();
+        let (text, warning) = decode("f", &mixed).unwrap();
+        assert_eq!(text, "café \u{fffd}");
+        assert!(warning.unwrap().message.contains("U+FFFD"));
     }
 
     #[test]
@@ -329,6 +379,11 @@ mod tests {
         assert_eq!(
             Format::from_path(Path::new("a.jsonl")),
             Some(Format::Ndjson)
+        );
+        assert_eq!(Format::from_path(Path::new("page.HTM")), Some(Format::Html));
+        assert_eq!(
+            Format::from_path(Path::new("reut2-000.sgm")),
+            Some(Format::Sgml)
         );
         assert_eq!(Format::from_path(Path::new("a.pdf")), None);
         assert_eq!(Format::from_path(Path::new("README")), None);
