@@ -4,7 +4,9 @@
 //! Every setting is a flag that can also be given as an environment variable
 //! (`NEWSDESK_…`); the flag wins.
 
+mod eval;
 mod ingest;
+mod inspect;
 mod search;
 mod serve;
 
@@ -36,6 +38,29 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Search the index from the terminal.
     Search(SearchArgs),
+    /// Show what ingest makes of files, without indexing them: the fields
+    /// found and where from, and every span cleaning removed and why.
+    Inspect(InspectArgs),
+    /// Measure newsdesk on evaluation data.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// How much text cleaning keeps of articles that are already clean
+    /// (title on the first line, then the body), such as the BBC dataset.
+    Cleaning(EvalCleaningArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct EvalCleaningArgs {
+    /// A folder of clean articles.
+    #[arg(value_name = "DIR")]
+    pub path: PathBuf,
+    /// How many of the most reduced articles to list.
+    #[arg(long, default_value_t = 10)]
+    pub worst: usize,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -72,7 +97,8 @@ pub struct IngestArgs {
     #[command(flatten)]
     pub index: IndexArg,
     /// Files and folders to read (folders recursively), or `-` for NDJSON
-    /// on standard input. Formats by extension: .txt, .json, .jsonl, .ndjson.
+    /// on standard input. Formats by extension: .txt, .json, .jsonl,
+    /// .ndjson, .html, .htm, and Reuters-21578 .sgm.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// The outlet of articles that do not name one.
@@ -81,6 +107,16 @@ pub struct IngestArgs {
     /// The publication date (YYYY-MM-DD) of articles that do not give one.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct InspectArgs {
+    /// Files and folders to read, as for `ingest`.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Print one JSON array with an object per article.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -125,6 +161,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Serve(args)) => serve::run(args),
         Some(Command::Ingest(args)) => ingest::run(args),
         Some(Command::Search(args)) => search::run(args),
+        Some(Command::Inspect(args)) => inspect::run(args),
+        Some(Command::Eval(EvalCommand::Cleaning(args))) => eval::cleaning(args),
     }
 }
 

@@ -12,5 +12,6 @@ mod articles;
 mod cli;
 mod errors;
 mod helpers;
+mod pages;
 mod search;
 mod server;
