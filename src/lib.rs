@@ -10,5 +10,6 @@ pub mod article;
 pub mod cli;
 pub mod index;
 pub mod ingest;
+pub mod ner;
 pub mod sample;
 pub mod search;

@@ -7,6 +7,7 @@
 mod eval;
 mod ingest;
 mod inspect;
+mod ner;
 mod search;
 mod serve;
 
@@ -44,6 +45,60 @@ pub enum Command {
     /// Measure newsdesk on evaluation data.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Train, score and run the person-name recogniser on CoNLL files.
+    #[command(subcommand)]
+    Ner(NerCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NerCommand {
+    /// Train a model (for the built-in one: `--train eng.train --dev
+    /// eng.testa --output src/ner/model.bin`).
+    Train(NerTrainArgs),
+    /// Score the model on a CoNLL file, as conlleval does; the last line is
+    /// `PER P=… R=… F1=…`.
+    Eval(NerEvalArgs),
+    /// Print a CoNLL file with the predicted tag appended to each line.
+    Tag(NerTagArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct NerTrainArgs {
+    /// Training data in CoNLL format (token … tag).
+    #[arg(long, value_name = "FILE")]
+    pub train: PathBuf,
+    /// Development data: the pass that scores best on it is kept.
+    #[arg(long, value_name = "FILE")]
+    pub dev: Option<PathBuf>,
+    /// Where to write the model.
+    #[arg(long, value_name = "FILE", default_value = "src/ner/model.bin")]
+    pub output: PathBuf,
+    /// Passes over the training data.
+    #[arg(long, default_value_t = 12)]
+    pub epochs: usize,
+    /// Features seen fewer times than this are dropped.
+    #[arg(long, default_value_t = 2)]
+    pub min_count: usize,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct NerEvalArgs {
+    /// A CoNLL file with gold tags in its last column.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// A model file instead of the built-in model.
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct NerTagArgs {
+    /// A CoNLL file (token first on each line).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// A model file instead of the built-in model.
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -163,6 +218,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Search(args)) => search::run(args),
         Some(Command::Inspect(args)) => inspect::run(args),
         Some(Command::Eval(EvalCommand::Cleaning(args))) => eval::cleaning(args),
+        Some(Command::Ner(NerCommand::Train(args))) => ner::train(args),
+        Some(Command::Ner(NerCommand::Eval(args))) => ner::eval(args),
+        Some(Command::Ner(NerCommand::Tag(args))) => ner::tag(args),
     }
 }
 
