@@ -23,6 +23,10 @@ pub struct Article {
     pub url: Option<ArticleUrl>,
     /// Person names, each once, in the order they were first found.
     pub people: Vec<String>,
+    /// Bare one-word names the text gives without anything to vouch that
+    /// they are people ("Starmer", "Chelsea"). They count as the person an
+    /// archive's other articles name in full, when there is one.
+    pub unconfirmed_people: Vec<String>,
     /// The article's text: paragraphs separated by blank lines.
     pub body: String,
     /// The page this article was appended to, when an aggregator appended it

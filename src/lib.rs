@@ -11,5 +11,6 @@ pub mod cli;
 pub mod index;
 pub mod ingest;
 pub mod ner;
+pub mod people;
 pub mod sample;
 pub mod search;

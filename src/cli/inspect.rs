@@ -12,6 +12,8 @@ use super::InspectArgs;
 use crate::article::lede;
 use crate::ingest::source::{self, Input};
 use crate::ingest::{Defaults, Prepared, prepare};
+use crate::people::{Aliases, Directory};
+use std::collections::HashMap;
 
 /// One article as `inspect --json` prints it.
 #[derive(Debug, Serialize)]
@@ -26,6 +28,8 @@ struct Inspected {
     date: Option<String>,
     date_source: &'static str,
     url: Option<String>,
+    /// The people, as they would be named in an index of the files
+    /// inspected together.
     people: Vec<String>,
     body: String,
     removed: Vec<RemovedSpan>,
@@ -77,6 +81,8 @@ pub fn run(args: InspectArgs) -> anyhow::Result<ExitCode> {
     let found = source::discover(&args.paths);
     let mut problems: Vec<String> = found.problems.iter().map(ToString::to_string).collect();
     let mut articles: Vec<Inspected> = Vec::new();
+    // Each article's names, to name people across the files at the end.
+    let mut names: Vec<(Vec<String>, Vec<String>)> = Vec::new();
     for input in &found.inputs {
         let name = input.name();
         let result = source::read(input, &mut |item| match item.and_then(|(raw, _)| {
@@ -86,8 +92,16 @@ pub fn run(args: InspectArgs) -> anyhow::Result<ExitCode> {
             Ok((line, prepared)) => {
                 let parent = articles.len();
                 articles.push(Inspected::new(&name, line, &prepared, None));
+                names.push((
+                    prepared.article.people.clone(),
+                    prepared.article.unconfirmed_people.clone(),
+                ));
                 for appended in &prepared.appended {
                     articles.push(Inspected::new(&name, line, appended, Some(parent)));
+                    names.push((
+                        appended.article.people.clone(),
+                        appended.article.unconfirmed_people.clone(),
+                    ));
                 }
             }
             Err(rejection) => problems.push(rejection.to_string()),
@@ -102,6 +116,10 @@ pub fn run(args: InspectArgs) -> anyhow::Result<ExitCode> {
     for problem in &problems {
         eprintln!("rejected: {problem}");
     }
+    let directory = directory(&names);
+    for (article, (people, unconfirmed)) in articles.iter_mut().zip(&names) {
+        article.people = directory.resolve(people, unconfirmed);
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.json {
@@ -115,6 +133,22 @@ pub fn run(args: InspectArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The people of the articles inspected, as an index of them would group
+/// them.
+fn directory(names: &[(Vec<String>, Vec<String>)]) -> Directory {
+    let mut confirmed: HashMap<&str, u64> = HashMap::new();
+    let mut unconfirmed: HashMap<&str, u64> = HashMap::new();
+    for (people, bare) in names {
+        for name in people {
+            *confirmed.entry(name).or_default() += 1;
+        }
+        for name in bare {
+            *unconfirmed.entry(name).or_default() += 1;
+        }
+    }
+    Directory::build(confirmed, unconfirmed, &Aliases::default())
 }
 
 fn print_text(out: &mut impl Write, articles: &[Inspected], terminal: bool) -> std::io::Result<()> {

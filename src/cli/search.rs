@@ -38,7 +38,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
             path.display()
         );
     }
-    let index = NewsIndex::open_or_create(path)?;
+    let index = NewsIndex::open_or_create(path)?.with_aliases(args.aliases.load()?);
     let results = search::search(&index, &request)?;
     let response = SearchResponse::from(results);
     let stdout = std::io::stdout();

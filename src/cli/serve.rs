@@ -28,7 +28,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let path = &args.index.index;
-    let index = NewsIndex::open_or_create(path)?;
+    let aliases = args.aliases.load()?;
+    let index = NewsIndex::open_or_create(path)?.with_aliases(aliases);
     let mut writer = index.writer(SERVER_WRITER)?;
     if index.num_articles() == 0 && !args.no_sample {
         let mut batch = Batch::new(&mut writer, Defaults::default());

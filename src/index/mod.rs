@@ -6,14 +6,18 @@
 //! tantivy's lock file makes sure no second process writes at the same time.
 
 pub mod analyzer;
+pub mod people;
 pub mod schema;
 mod writer;
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use tantivy::directory::error::LockError;
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyError};
 
+use crate::people::Aliases;
+pub use people::People;
 pub use schema::Fields;
 pub use writer::{Added, Indexer, WriterOptions};
 
@@ -53,6 +57,9 @@ pub struct NewsIndex {
     reader: IndexReader,
     fields: Fields,
     path: Option<PathBuf>,
+    aliases: Aliases,
+    /// The people directory of the latest state of the index seen.
+    people: Mutex<Option<Arc<People>>>,
 }
 
 impl NewsIndex {
@@ -109,7 +116,36 @@ impl NewsIndex {
             reader,
             fields,
             path,
+            aliases: Aliases::default(),
+            people: Mutex::new(None),
         })
+    }
+
+    /// Uses `aliases` to correct how names are grouped into people.
+    pub fn with_aliases(mut self, aliases: Aliases) -> NewsIndex {
+        self.aliases = aliases;
+        self.people = Mutex::new(None);
+        self
+    }
+
+    /// The people directory of what `searcher` sees, built once for each
+    /// state of the index.
+    pub fn people(&self, searcher: &Searcher) -> Result<Arc<People>, Error> {
+        let generation = searcher.generation().generation_id();
+        let mut cache = self
+            .people
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(people) = cache.as_ref()
+            && people.generation() == generation
+        {
+            return Ok(people.clone());
+        }
+        let built = Arc::new(People::build(searcher, &self.aliases)?);
+        if cache.as_ref().is_none_or(|p| p.generation() < generation) {
+            *cache = Some(built.clone());
+        }
+        Ok(built)
     }
 
     /// Takes the one writer. Fails with [`Error::Locked`] while another

@@ -17,6 +17,8 @@ pub mod names {
     pub const BODY: &str = "body";
     pub const OUTLET: &str = "outlet";
     pub const PEOPLE: &str = "people";
+    /// Bare one-word names that may be people.
+    pub const UNCONFIRMED_PEOPLE: &str = "unconfirmed_people";
     /// The publication day at midnight UTC: for filters and histograms.
     pub const DAY: &str = "day";
     /// The publication instant: for sorting by date.
@@ -40,6 +42,7 @@ pub struct Fields {
     pub body: Field,
     pub outlet: Field,
     pub people: Field,
+    pub unconfirmed_people: Field,
     pub day: Field,
     pub published: Field,
     pub date: Field,
@@ -76,7 +79,8 @@ pub fn build() -> Schema {
                 .set_fieldnorms(false),
         );
     builder.add_text_field(names::OUTLET, keyword.clone());
-    builder.add_text_field(names::PEOPLE, keyword);
+    builder.add_text_field(names::PEOPLE, keyword.clone());
+    builder.add_text_field(names::UNCONFIRMED_PEOPLE, keyword);
     builder.add_date_field(
         names::DAY,
         DateOptions::default()
@@ -109,6 +113,7 @@ impl Fields {
             body: field(names::BODY)?,
             outlet: field(names::OUTLET)?,
             people: field(names::PEOPLE)?,
+            unconfirmed_people: field(names::UNCONFIRMED_PEOPLE)?,
             day: field(names::DAY)?,
             published: field(names::PUBLISHED)?,
             date: field(names::DATE)?,
@@ -132,6 +137,9 @@ impl Fields {
         }
         for person in &article.people {
             doc.add_text(self.people, person);
+        }
+        for name in &article.unconfirmed_people {
+            doc.add_text(self.unconfirmed_people, name);
         }
         if let Some(date) = &article.date {
             doc.add_date(self.day, to_tantivy(day_start(date.day())));
@@ -169,6 +177,10 @@ impl Fields {
             url: text(self.url).and_then(|u| ArticleUrl::parse(&u).ok()),
             people: doc
                 .get_all(self.people)
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            unconfirmed_people: doc
+                .get_all(self.unconfirmed_people)
                 .filter_map(|v| v.as_str().map(str::to_string))
                 .collect(),
             body: text(self.body).unwrap_or_default(),

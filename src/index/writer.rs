@@ -147,6 +147,7 @@ mod tests {
             date: None,
             url: None,
             people: Vec::new(),
+            unconfirmed_people: Vec::new(),
             body: body.to_string(),
             parent: None,
             sources: Default::default(),

@@ -228,6 +228,7 @@ fn assemble(
         date: extracted.date,
         url,
         people: extracted.people,
+        unconfirmed_people: extracted.unconfirmed_people,
         body,
         parent,
         sources: Sources {

@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 use std::ops::Bound;
+use std::sync::Arc;
 
 use tantivy::Term;
 use tantivy::query::{
@@ -16,7 +17,7 @@ use super::query::{KeywordField, Node, TextField};
 use crate::article::day_start;
 use crate::index::analyzer::{self, tokens};
 use crate::index::schema::{names, to_tantivy};
-use crate::index::{Fields, NewsIndex};
+use crate::index::{Fields, NewsIndex, People};
 use crate::ingest::clean::normalise_line;
 
 /// Title matches count twice as much as body matches: a word in the
@@ -53,6 +54,8 @@ impl Terms {
 
 pub struct Compiler {
     fields: Fields,
+    /// Who is who: a person filter finds every spelling of the person.
+    people: Arc<People>,
     english: TextAnalyzer,
     unstemmed: TextAnalyzer,
     keyword: TextAnalyzer,
@@ -62,9 +65,10 @@ pub struct Compiler {
 }
 
 impl Compiler {
-    pub fn new(index: &NewsIndex) -> Compiler {
+    pub fn new(index: &NewsIndex, people: Arc<People>) -> Compiler {
         Compiler {
             fields: *index.fields(),
+            people,
             english: index.analyzer(analyzer::ENGLISH),
             unstemmed: analyzer::english_unstemmed(),
             keyword: index.analyzer(analyzer::KEYWORD),
@@ -262,16 +266,37 @@ impl Compiler {
         }
     }
 
-    /// An exact outlet or person, ignoring case and spacing. Filters do not
-    /// score: they decide what matches, not how well.
+    /// An exact outlet or person, ignoring case and spacing; a person in
+    /// any of their spellings. Filters do not score: they decide what
+    /// matches, not how well.
     pub fn keyword(&mut self, field: Field, value: &str) -> Box<dyn Query> {
         let value = normalise_line(value);
-        let token = tokens(&mut self.keyword, &value).pop().unwrap_or_default();
+        // A person the directory knows is found by every spelling, in
+        // confirmed and unconfirmed names alike.
+        let (spellings, fields) = match self.people.directory.person(&value) {
+            Some(_) if field == self.fields.people => (
+                self.people.directory.spellings(&value),
+                vec![self.fields.people, self.fields.unconfirmed_people],
+            ),
+            _ => (vec![value], vec![field]),
+        };
+        let mut terms: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for spelling in &spellings {
+            let Some(token) = tokens(&mut self.keyword, spelling).pop() else {
+                continue;
+            };
+            for &field in &fields {
+                terms.push((
+                    Occur::Should,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, &token),
+                        IndexRecordOption::Basic,
+                    )),
+                ));
+            }
+        }
         Box::new(ConstScoreQuery::new(
-            Box::new(TermQuery::new(
-                Term::from_field_text(field, &token),
-                IndexRecordOption::Basic,
-            )),
+            Box::new(BooleanQuery::new(terms)),
             0.0,
         ))
     }

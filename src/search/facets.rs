@@ -2,16 +2,22 @@
 //! pass that ranks the hits.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::article::name_key;
+use crate::index::People;
 use crate::index::schema::{day_of, names};
 
 /// Counts outlets, people and publication days of every matching article.
-pub struct FacetCollector;
+/// People are counted as the directory groups them: an article naming
+/// "Starmer" and "Keir Starmer" counts once for Keir Starmer.
+pub struct FacetCollector {
+    pub people: Arc<People>,
+}
 
 /// The counts of one search, not yet sorted or cut.
 #[derive(Debug, Default)]
@@ -88,12 +94,24 @@ impl Collector for FacetCollector {
     ) -> tantivy::Result<SegmentFacets> {
         let fast = segment.fast_fields();
         let outlets = fast.str(names::OUTLET)?;
-        let people = fast.str(names::PEOPLE)?;
+        let name_columns = [names::PEOPLE, names::UNCONFIRMED_PEOPLE]
+            .into_iter()
+            .filter_map(|field| match fast.str(field) {
+                Ok(Some(column)) => {
+                    let map = self.people.ord_map(segment, field, &column);
+                    Some(Ok((column, map)))
+                }
+                Ok(None) => None,
+                Err(err) => Some(Err(err)),
+            })
+            .collect::<tantivy::Result<Vec<_>>>()?;
         Ok(SegmentFacets {
             outlet_counts: vec![0; outlets.as_ref().map_or(0, |c| c.num_terms())],
-            people_counts: vec![0; people.as_ref().map_or(0, |c| c.num_terms())],
+            name_columns,
+            person_counts: HashMap::new(),
+            seen: Vec::new(),
+            people: self.people.clone(),
             outlets,
-            people,
             days: fast.column_opt(names::DAY)?,
             day_counts: HashMap::new(),
         })
@@ -120,13 +138,18 @@ impl Collector for FacetCollector {
     }
 }
 
-/// Counts by term ordinal within one segment; the ordinals become strings
-/// once, at harvest.
+/// Counts by term ordinal (outlets) or person (people) within one
+/// segment; they become names once, at harvest.
 pub struct SegmentFacets {
     outlets: Option<StrColumn>,
     outlet_counts: Vec<u64>,
-    people: Option<StrColumn>,
-    people_counts: Vec<u64>,
+    /// The people columns (confirmed and unconfirmed names), each with the
+    /// person of each ordinal.
+    name_columns: Vec<(StrColumn, Arc<Vec<Option<u32>>>)>,
+    person_counts: HashMap<u32, u64>,
+    /// The people of the document being counted, to count each once.
+    seen: Vec<u32>,
+    people: Arc<People>,
     days: Option<Column<DateTime>>,
     day_counts: HashMap<i64, u64>,
 }
@@ -140,9 +163,19 @@ impl SegmentCollector for SegmentFacets {
                 self.outlet_counts[ord as usize] += 1;
             }
         }
-        if let Some(people) = &self.people {
-            for ord in people.term_ords(doc) {
-                self.people_counts[ord as usize] += 1;
+        if !self.name_columns.is_empty() {
+            self.seen.clear();
+            for (column, person_of) in &self.name_columns {
+                self.seen.extend(
+                    column
+                        .term_ords(doc)
+                        .filter_map(|ord| person_of.get(ord as usize).copied().flatten()),
+                );
+            }
+            self.seen.sort_unstable();
+            self.seen.dedup();
+            for &person in &self.seen {
+                *self.person_counts.entry(person).or_default() += 1;
             }
         }
         if let Some(day) = self.days.as_ref().and_then(|days| days.first(doc)) {
@@ -154,9 +187,14 @@ impl SegmentCollector for SegmentFacets {
     }
 
     fn harvest(self) -> FacetCounts {
+        let directory = &self.people.directory;
         FacetCounts {
             outlets: resolve(self.outlets.as_ref(), &self.outlet_counts),
-            people: resolve(self.people.as_ref(), &self.people_counts),
+            people: self
+                .person_counts
+                .into_iter()
+                .map(|(person, count)| (directory.name(person as usize).to_string(), count))
+                .collect(),
             days: self.day_counts,
         }
     }

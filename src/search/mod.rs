@@ -174,8 +174,10 @@ pub struct SearchResults {
 pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResults, Error> {
     let started = Instant::now();
     request.validate()?;
+    let searcher = index.searcher();
+    let people = index.people(&searcher)?;
     let parsed = query::parse(&request.query);
-    let mut compiler = Compiler::new(index);
+    let mut compiler = Compiler::new(index, people.clone());
     let filters = filters(&mut compiler, request);
     let compiled = compiler.compile(parsed.root.as_ref());
     let mut warnings = parsed.warnings;
@@ -193,18 +195,27 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
         sort => sort,
     };
 
-    let searcher = index.searcher();
+    let facets = FacetCollector {
+        people: people.clone(),
+    };
     let Collected {
         page,
         total,
         counts,
-    } = collect(&searcher, &*query, sort, request.limit, request.offset)?;
+    } = collect(
+        &searcher,
+        &*query,
+        sort,
+        request.limit,
+        request.offset,
+        facets,
+    )?;
     let fields = index.fields();
     let mut highlighter = Highlighter::new(index.analyzer(analyzer::ENGLISH), compiled.highlight);
     let mut hits = Vec::with_capacity(page.len());
     for (score, address) in page {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let article = fields.to_article(&doc);
+        let article = with_directory_names(fields.to_article(&doc), &people.directory);
         let snippets = highlighter.snippets(&article.body, SNIPPETS_PER_HIT);
         hits.push(Hit {
             article,
@@ -273,14 +284,13 @@ fn collect(
     sort: Sort,
     limit: usize,
     offset: usize,
+    facets: FacetCollector,
 ) -> Result<Collected, Error> {
     // tantivy's TopDocs needs a limit of at least one; a page of zero
     // (counts and facets only) is cut afterwards.
     let top = TopDocs::with_limit(limit.max(1)).and_offset(offset);
     let (mut page, total, counts) = match sort {
-        Sort::Relevance => {
-            searcher.search(query, &(top.order_by_score(), Count, FacetCollector))?
-        }
+        Sort::Relevance => searcher.search(query, &(top.order_by_score(), Count, facets))?,
         Sort::Newest | Sort::Oldest => {
             // Date first, then relevance among articles of the same moment;
             // undated articles last in both orders.
@@ -304,8 +314,7 @@ fn collect(
                     (key, score)
                 }
             });
-            let (page, total, counts) =
-                searcher.search(query, &(by_date, Count, FacetCollector))?;
+            let (page, total, counts) = searcher.search(query, &(by_date, Count, facets))?;
             let page = page
                 .into_iter()
                 .map(|((_, score), address)| (score, address))
@@ -327,6 +336,13 @@ pub fn article(index: &NewsIndex, id: &ArticleId) -> Result<Option<Article>, Err
     Ok(by_term(index, fields.id, id.as_str(), 1)?.pop())
 }
 
+/// The article `id` with its people as the directory names them.
+fn article_for_display(index: &NewsIndex, id: &ArticleId) -> Result<Option<Article>, Error> {
+    let searcher = index.searcher();
+    let people = index.people(&searcher)?;
+    Ok(article(index, id)?.map(|a| with_directory_names(a, &people.directory)))
+}
+
 /// An article with the pages it is linked to by an aggregator: the page it
 /// was appended to, and the articles appended to it.
 #[derive(Debug, Clone)]
@@ -340,7 +356,7 @@ pub struct Linked {
 const MAX_APPENDED: usize = 100;
 
 pub fn linked(index: &NewsIndex, id: &ArticleId) -> Result<Option<Linked>, Error> {
-    let Some(article) = article(index, id)? else {
+    let Some(article) = article_for_display(index, id)? else {
         return Ok(None);
     };
     let parent = match &article.parent {
@@ -388,21 +404,29 @@ pub struct Stats {
 
 pub fn stats(index: &NewsIndex) -> Result<Stats, Error> {
     let searcher = index.searcher();
-    let (articles, counts) = searcher.search(&AllQuery, &(Count, FacetCollector))?;
+    let people = index.people(&searcher)?;
+    let (articles, counts) = searcher.search(&AllQuery, &(Count, FacetCollector { people }))?;
     let span = counts.day_span();
     // Spellings that filter as one value count as one.
-    let distinct = |values: &std::collections::HashMap<String, u64>| {
-        values
-            .keys()
-            .map(|value| crate::article::name_key(value))
-            .collect::<std::collections::HashSet<_>>()
-            .len() as u64
-    };
+    let outlets = counts
+        .outlets
+        .keys()
+        .map(|value| crate::article::name_key(value))
+        .collect::<std::collections::HashSet<_>>()
+        .len() as u64;
     Ok(Stats {
         articles: articles as u64,
-        outlets: distinct(&counts.outlets),
-        people: distinct(&counts.people),
+        outlets,
+        people: counts.people.len() as u64,
         earliest: span.map(|(first, _)| first),
         latest: span.map(|(_, last)| last),
     })
+}
+
+/// An article's people as the directory names them, each once: its
+/// confirmed names, and the unconfirmed ones the directory places.
+fn with_directory_names(mut article: Article, directory: &crate::people::Directory) -> Article {
+    article.people = directory.resolve(&article.people, &article.unconfirmed_people);
+    article.unconfirmed_people.clear();
+    article
 }

@@ -195,3 +195,34 @@ pub fn assert_error(answer: &Answer, status: StatusCode, code: &str) {
     let message = answer.json["error"]["message"].as_str().expect("message");
     assert!(message.len() > 10, "{message}");
 }
+
+/// What `newsdesk inspect --json` makes of `paths`.
+pub fn inspect(paths: &[&str]) -> Vec<Value> {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+        .arg("inspect")
+        .arg("--json")
+        .args(paths)
+        .output()
+        .expect("newsdesk runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice::<Value>(&output.stdout)
+        .expect("JSON")
+        .as_array()
+        .expect("an array")
+        .clone()
+}
+
+/// What `newsdesk inspect --json` makes of the bundled sample.
+pub fn sample() -> Vec<Value> {
+    let mut files: Vec<String> = std::fs::read_dir(SAMPLE_DIR)
+        .expect("the sample folder")
+        .map(|e| e.expect("an entry").path().display().to_string())
+        .collect();
+    files.sort();
+    let paths: Vec<&str> = files.iter().map(String::as_str).collect();
+    inspect(&paths)
+}

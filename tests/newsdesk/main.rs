@@ -4,6 +4,7 @@
 //!   paging and sorting, through the router;
 //! - `articles`: reading, adding, replacing and deleting articles;
 //! - `pages`: scraped pages cleaned, split and extracted;
+//! - `people`: the person recogniser and the grouping of names;
 //! - `errors`: what malformed requests get back;
 //! - `server`: a real server on a real port, and the `newsdesk` binary;
 //! - `cli`: `newsdesk ingest` and `newsdesk search`.
@@ -13,5 +14,6 @@ mod cli;
 mod errors;
 mod helpers;
 mod pages;
+mod people;
 mod search;
 mod server;

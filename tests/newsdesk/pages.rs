@@ -2,40 +2,9 @@
 //! extraction make of them, through `newsdesk inspect --json` and through
 //! the index.
 
-use std::process::Command;
-
 use serde_json::Value;
 
-use crate::helpers::{SAMPLE_DIR, TestApp, ids, q};
-
-fn inspect(paths: &[&str]) -> Vec<Value> {
-    let output = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
-        .arg("inspect")
-        .arg("--json")
-        .args(paths)
-        .output()
-        .expect("newsdesk runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice::<Value>(&output.stdout)
-        .expect("JSON")
-        .as_array()
-        .expect("an array")
-        .clone()
-}
-
-fn sample() -> Vec<Value> {
-    let mut files: Vec<String> = std::fs::read_dir(SAMPLE_DIR)
-        .unwrap()
-        .map(|e| e.unwrap().path().display().to_string())
-        .collect();
-    files.sort();
-    let paths: Vec<&str> = files.iter().map(String::as_str).collect();
-    inspect(&paths)
-}
+use crate::helpers::{TestApp, ids, inspect, q, sample};
 
 fn page<'a>(articles: &'a [Value], file: &str) -> &'a Value {
     articles

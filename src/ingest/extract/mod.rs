@@ -11,9 +11,12 @@
 //!   page > none; always in the one spelling of `outlets.toml`
 //! - date: given (or `--date`) > a date stamp or a dateline with a year in
 //!   the article's own text > none
+//! - people: given > the people the cleaned title and body name (see
+//!   [`people`]); never from furniture or appended articles
 
 pub mod date;
 pub mod outlets;
+pub mod people;
 
 use super::clean::{Appended, Cleaned, normalise_line};
 use super::{Defaults, RawArticle};
@@ -30,6 +33,8 @@ pub struct Extracted {
     pub date: Option<PublicationDate>,
     pub date_source: Source,
     pub people: Vec<String>,
+    /// Bare one-word names that may be people (see [`people::Found`]).
+    pub unconfirmed_people: Vec<String>,
     pub paragraphs: Vec<String>,
 }
 
@@ -83,6 +88,14 @@ pub fn extract(raw: &RawArticle, cleaned: &Cleaned, defaults: &Defaults) -> Extr
         },
     };
 
+    let found = if raw.people.is_empty() {
+        people::people(title.iter().chain(&paragraphs).map(String::as_str))
+    } else {
+        people::Found {
+            people: unique_names(&raw.people),
+            unconfirmed: Vec::new(),
+        }
+    };
     Extracted {
         title,
         title_source,
@@ -90,7 +103,8 @@ pub fn extract(raw: &RawArticle, cleaned: &Cleaned, defaults: &Defaults) -> Extr
         outlet_source,
         date,
         date_source,
-        people: unique_names(&raw.people),
+        people: found.people,
+        unconfirmed_people: found.unconfirmed,
         paragraphs,
     }
 }
@@ -107,6 +121,7 @@ pub fn extract_appended(card: &Appended) -> Extracted {
         .as_deref()
         .map(normalise_line)
         .filter(|t| !t.is_empty());
+    let found = people::people(title.iter().chain(&card.paragraphs).map(String::as_str));
     Extracted {
         title_source: if title.is_some() {
             Source::Text
@@ -122,7 +137,8 @@ pub fn extract_appended(card: &Appended) -> Extracted {
         outlet,
         date: None,
         date_source: Source::None,
-        people: Vec::new(),
+        people: found.people,
+        unconfirmed_people: found.unconfirmed,
         paragraphs: card.paragraphs.clone(),
     }
 }
