@@ -3,11 +3,12 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
+use serde::Deserialize;
 
 use super::AppState;
 use super::dto::{Accepted, ArticleDto, IngestResponse, ItemError};
 use super::error::ApiError;
-use super::extract::Body;
+use super::extract::{Body, Params};
 use crate::article::ArticleId;
 use crate::index::Added;
 use crate::ingest::parse::{self, Item};
@@ -17,19 +18,52 @@ use crate::search;
 /// How request items are named in messages.
 const SOURCE: &str = "request body";
 
+/// `GET /api/articles/{id}`: `q` marks the query's matches in the body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShowParams {
+    #[serde(default)]
+    q: Vec<String>,
+}
+
 pub async fn show(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    Params(params): Params<ShowParams>,
 ) -> Result<Json<ArticleDto>, ApiError> {
     let id = ArticleId::parse(&id).map_err(|_| ApiError::ArticleNotFound(id))?;
+    let query = match params.q.as_slice() {
+        [] => None,
+        [q] => Some(q.clone()).filter(|q| !q.trim().is_empty()),
+        more => {
+            return Err(ApiError::InvalidParameter(format!(
+                "q is given {} times; give it once",
+                more.len()
+            )));
+        }
+    };
     let found = state
         .read({
             let id = id.clone();
-            move |index| search::linked(index, &id).map_err(ApiError::internal)
+            move |index| {
+                let Some(linked) = search::linked(index, &id).map_err(ApiError::internal)? else {
+                    return Ok(None);
+                };
+                let marked = match &query {
+                    Some(query) => Some(
+                        search::mark_matches(index, query, &linked.article.body)
+                            .map_err(ApiError::internal)?,
+                    ),
+                    None => None,
+                };
+                let mut dto = ArticleDto::from(linked);
+                dto.body_marked = marked;
+                Ok(Some(dto))
+            }
         })
         .await?;
     found
-        .map(|linked| Json(ArticleDto::from(linked)))
+        .map(Json)
         .ok_or_else(|| ApiError::ArticleNotFound(id.to_string()))
 }
 

@@ -111,7 +111,7 @@ pub struct ValueCount {
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
 pub struct KeyCount {
-    /// `YYYY-MM`.
+    /// `YYYY-MM`, or `YYYY-MM-DD` with `histogram=day`.
     pub key: String,
     pub count: u64,
 }
@@ -134,7 +134,7 @@ impl From<SearchResults> for SearchResponse {
                 people: values(results.facets.people),
                 date: results
                     .facets
-                    .months
+                    .dates
                     .into_iter()
                     .map(|FacetValue { value, count }| KeyCount { key: value, count })
                     .collect(),
@@ -159,6 +159,10 @@ pub struct ArticleDto {
     #[serde(flatten)]
     pub article: ArticleMeta,
     pub body: String,
+    /// With `?q=`: the body HTML-escaped, with the query's matches in
+    /// `<mark>…</mark>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_marked: Option<String>,
     /// The page this article was appended to.
     pub appended_to: Option<ArticleLink>,
     /// The articles appended to this one's page.
@@ -171,6 +175,7 @@ impl From<Linked> for ArticleDto {
         ArticleDto {
             article,
             body,
+            body_marked: None,
             appended_to: linked.parent.map(ArticleLink::from),
             appended: linked.appended.into_iter().map(ArticleLink::from).collect(),
         }

@@ -36,7 +36,7 @@ pub enum ApiError {
     PayloadTooLarge { limit_mb: usize },
     #[error("no article has the id {0:?}")]
     ArticleNotFound(String),
-    #[error("there is nothing at {0}: the API lives under /api (see /)")]
+    #[error("there is nothing at {0}: the API lives under /api (see /api)")]
     RouteNotFound(String),
     #[error("{method} is not allowed here")]
     MethodNotAllowed { method: String },

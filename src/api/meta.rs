@@ -1,4 +1,4 @@
-//! The service's own endpoints: `/`, `/healthz`, `/api/stats`, and the
+//! The service's own endpoints: `/api`, `/healthz`, `/api/stats`, and the
 //! answer for everything else.
 
 use axum::Json;
@@ -17,8 +17,8 @@ pub async fn root() -> Json<Value> {
         "name": "newsdesk",
         "version": env!("CARGO_PKG_VERSION"),
         "endpoints": {
-            "search": "GET /api/search?q=…&outlet=…&person=…&from=YYYY-MM-DD&to=YYYY-MM-DD&sort=relevance|newest|oldest&limit=10&offset=0",
-            "article": "GET /api/articles/{id}",
+            "search": "GET /api/search?q=…&outlet=…&person=…&from=YYYY-MM-DD&to=YYYY-MM-DD&sort=relevance|newest|oldest&limit=10&offset=0&histogram=month|day",
+            "article": "GET /api/articles/{id}?q=…",
             "add articles": "POST /api/articles (application/json, application/x-ndjson or text/plain)",
             "delete article": "DELETE /api/articles/{id}",
             "stats": "GET /api/stats",

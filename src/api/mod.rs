@@ -16,6 +16,7 @@ pub mod error;
 mod extract;
 mod meta;
 mod search;
+mod web;
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -130,7 +131,12 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/stats", get(meta::stats));
     Router::new()
-        .route("/", get(meta::root))
+        .route("/", get(web::page))
+        .route("/articles/{id}", get(web::page))
+        .route("/assets/app.js", get(web::script))
+        .route("/assets/style.css", get(web::style))
+        .route("/assets/favicon.svg", get(web::icon))
+        .route("/api", get(meta::root))
         .route("/healthz", get(meta::health))
         .nest("/api", api)
         .fallback(meta::not_found)

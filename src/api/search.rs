@@ -8,7 +8,7 @@ use super::AppState;
 use super::dto::SearchResponse;
 use super::error::ApiError;
 use super::extract::Params;
-use crate::search::{self, SearchRequest, Sort, query::period};
+use crate::search::{self, Histogram, SearchRequest, Sort, query::period};
 
 /// The query string as sent. Every parameter is collected as a list, so
 /// that a repeated one gets a clear message (or, for `outlet` and `person`,
@@ -33,6 +33,8 @@ pub struct SearchParams {
     limit: Vec<String>,
     #[serde(default)]
     offset: Vec<String>,
+    #[serde(default)]
+    histogram: Vec<String>,
 }
 
 /// The one value of a parameter that may be given once; `None` when absent
@@ -99,6 +101,10 @@ impl SearchParams {
             },
             limit: number("limit", self.limit, defaults.limit)?,
             offset: number("offset", self.offset, defaults.offset)?,
+            histogram: match single("histogram", self.histogram)? {
+                None => Histogram::default(),
+                Some(text) => Histogram::parse(text.trim()).map_err(invalid)?,
+            },
         })
     }
 }

@@ -29,6 +29,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         sort: Sort::parse(&args.sort)?,
         limit: args.limit,
         offset: args.offset,
+        ..SearchRequest::default()
     };
     let path = &args.index.index;
     if !path.join("meta.json").exists() {

@@ -29,6 +29,17 @@ pub struct FacetCounts {
 }
 
 impl FacetCounts {
+    /// Articles by day, as `YYYY-MM-DD`, oldest first.
+    pub fn days(&self) -> Vec<(String, u64)> {
+        let mut days: Vec<(i64, u64)> = self.days.iter().map(|(d, c)| (*d, *c)).collect();
+        days.sort();
+        days.into_iter()
+            .filter_map(|(seconds, count)| {
+                day_of(DateTime::from_timestamp_secs(seconds)).map(|day| (day.to_string(), count))
+            })
+            .collect()
+    }
+
     /// Articles by month, as `YYYY-MM`, oldest first.
     pub fn months(&self) -> Vec<(String, u64)> {
         let mut months: HashMap<(i16, i8), u64> = HashMap::new();

@@ -53,6 +53,26 @@ impl From<tantivy::TantivyError> for Error {
     }
 }
 
+/// How finely the date histogram counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Histogram {
+    #[default]
+    Month,
+    Day,
+}
+
+impl Histogram {
+    pub fn parse(text: &str) -> Result<Histogram, Error> {
+        match text {
+            "month" => Ok(Histogram::Month),
+            "day" => Ok(Histogram::Day),
+            other => Err(Error::Invalid(format!(
+                "histogram {other:?} is not known: use month or day"
+            ))),
+        }
+    }
+}
+
 /// The order of hits.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Sort {
@@ -92,6 +112,8 @@ pub struct SearchRequest {
     pub sort: Sort,
     pub limit: usize,
     pub offset: usize,
+    /// How finely the date facet counts.
+    pub histogram: Histogram,
 }
 
 impl Default for SearchRequest {
@@ -105,6 +127,7 @@ impl Default for SearchRequest {
             sort: Sort::Relevance,
             limit: 10,
             offset: 0,
+            histogram: Histogram::Month,
         }
     }
 }
@@ -155,8 +178,9 @@ pub struct FacetValue {
 pub struct Facets {
     pub outlets: Vec<FacetValue>,
     pub people: Vec<FacetValue>,
-    /// Articles by publication month (`YYYY-MM`), oldest first.
-    pub months: Vec<FacetValue>,
+    /// Articles by publication month (`YYYY-MM`) or day (`YYYY-MM-DD`),
+    /// oldest first.
+    pub dates: Vec<FacetValue>,
 }
 
 #[derive(Debug, Clone)]
@@ -233,7 +257,13 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
             .into_iter()
             .map(value)
             .collect(),
-        months: counts.months().into_iter().map(value).collect(),
+        dates: match request.histogram {
+            Histogram::Month => counts.months(),
+            Histogram::Day => counts.days(),
+        }
+        .into_iter()
+        .map(value)
+        .collect(),
     };
     Ok(SearchResults {
         total,
@@ -390,6 +420,17 @@ fn by_term(
         articles.push(index.fields().to_article(&doc));
     }
     Ok(articles)
+}
+
+/// `body` HTML-escaped, with every match of `query` in `<mark>…</mark>`,
+/// as snippets are: how an article is shown as the answer to a search.
+pub fn mark_matches(index: &NewsIndex, query: &str, body: &str) -> Result<String, Error> {
+    let searcher = index.searcher();
+    let people = index.people(&searcher)?;
+    let parsed = query::parse(query);
+    let compiled = Compiler::new(index, people).compile(parsed.root.as_ref());
+    let mut highlighter = Highlighter::new(index.analyzer(analyzer::ENGLISH), compiled.highlight);
+    Ok(highlighter.highlight_all(body))
 }
 
 /// The size and span of the archive.

@@ -261,7 +261,6 @@ pub fn escape_into(text: &str, out: &mut String) {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            '\n' => out.push(' '),
             c => out.push(c),
         }
     }

@@ -86,7 +86,7 @@ async fn health_and_the_root_answer() {
     let health = app.get("/healthz").await;
     assert_eq!(health.status, StatusCode::OK);
     assert_eq!(health.json["status"], "ok");
-    let root = app.get("/").await;
+    let root = app.get("/api").await;
     assert_eq!(root.json["name"], "newsdesk");
     assert!(
         root.json["endpoints"]["search"]
