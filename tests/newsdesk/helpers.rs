@@ -28,6 +28,19 @@ pub struct TestApp {
     _dir: TempDir,
 }
 
+/// The fixture articles, parsed.
+fn fixture_items() -> Vec<Item> {
+    let file = std::fs::File::open(FIXTURES).expect("fixtures");
+    let mut items = Vec::new();
+    source::read_ndjson(
+        "articles.ndjson",
+        std::io::BufReader::new(file),
+        &mut |item| items.push(item),
+    )
+    .expect("fixtures read");
+    items
+}
+
 pub struct Answer {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
@@ -42,21 +55,20 @@ const WRITER: WriterOptions = WriterOptions {
 impl TestApp {
     /// An app over an index holding the fixture articles.
     pub fn with_fixtures() -> TestApp {
-        let file = std::fs::File::open(FIXTURES).expect("fixtures");
-        let mut items = Vec::new();
-        source::read_ndjson(
-            "articles.ndjson",
-            std::io::BufReader::new(file),
-            &mut |item| items.push(item),
-        )
-        .expect("fixtures read");
-        TestApp::over(items)
+        TestApp::over(fixture_items())
     }
 
     /// An app over an index holding the bundled sample, ingested as
     /// `newsdesk serve` ingests it.
     pub fn with_sample() -> TestApp {
         TestApp::over(newsdesk::sample::items().collect())
+    }
+
+    /// An app over the fixture articles and the bundled sample together.
+    pub fn with_fixtures_and_sample() -> TestApp {
+        let mut items = fixture_items();
+        items.extend(newsdesk::sample::items());
+        TestApp::over(items)
     }
 
     fn over(items: Vec<Item>) -> TestApp {

@@ -3,6 +3,7 @@
 //! - `search`: ranking, the query language, filters, facets, snippets,
 //!   paging and sorting, through the router;
 //! - `articles`: reading, adding, replacing and deleting articles;
+//! - `browser`: the web front end in a real Chromium;
 //! - `pages`: scraped pages cleaned, split and extracted;
 //! - `people`: the person recogniser and the grouping of names;
 //! - `errors`: what malformed requests get back;
@@ -10,6 +11,7 @@
 //! - `cli`: `newsdesk ingest` and `newsdesk search`.
 
 mod articles;
+mod browser;
 mod cli;
 mod errors;
 mod helpers;

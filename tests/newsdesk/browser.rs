@@ -1,0 +1,459 @@
+//! The web front end in a real browser: Debian's Chromium, driven over
+//! WebDriver by chromedriver, against a real server on a temporary index.
+//!
+//! Screenshots at phone and desktop widths go to `target/screenshots/` for
+//! review. Without Chromium and chromedriver the test says so loudly and
+//! stops; under CI (`CI=true`) it fails instead, since `.ci/run` installs
+//! them.
+
+use std::io::Write;
+use std::net::TcpListener as StdListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+
+use crate::helpers::TestApp;
+use newsdesk::api;
+
+/// A chromedriver process, killed when dropped.
+struct Driver {
+    process: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+fn find_program(variable: &str, candidates: &[&str]) -> Option<PathBuf> {
+    if let Ok(path) = std::env::var(variable) {
+        let path = PathBuf::from(path);
+        return path.is_file().then_some(path);
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for candidate in candidates {
+        for dir in std::env::split_paths(&path) {
+            let full = dir.join(candidate);
+            if full.is_file() {
+                return Some(full);
+            }
+        }
+    }
+    None
+}
+
+/// Chromium and chromedriver, or `None` (after saying so) where they are
+/// missing and this is not CI.
+fn browser_programs() -> Option<(PathBuf, PathBuf)> {
+    let chromium = find_program(
+        "NEWSDESK_CHROMIUM",
+        &["chromium", "chromium-browser", "google-chrome"],
+    );
+    let driver = find_program("NEWSDESK_CHROMEDRIVER", &["chromedriver"]);
+    match (chromium, driver) {
+        (Some(chromium), Some(driver)) => Some((chromium, driver)),
+        (chromium, driver) => {
+            let message = format!(
+                "the browser tests need Chromium and chromedriver (found Chromium: {}, chromedriver: {}); \
+                 on Debian: apt-get install -y chromium chromium-driver",
+                chromium.is_some(),
+                driver.is_some()
+            );
+            let in_ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+            assert!(!in_ci, "{message}");
+            // Straight to the process's standard error: the test harness
+            // hides what a passing test prints.
+            let banner = "!".repeat(72);
+            let loud = format!("\n{banner}\nNOT TESTED: {message}\n{banner}\n");
+            match std::fs::OpenOptions::new().append(true).open("/dev/stderr") {
+                Ok(mut stderr) => {
+                    let _ = stderr.write_all(loud.as_bytes());
+                }
+                Err(_) => eprintln!("{loud}"),
+            }
+            None
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    StdListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+async fn start_driver(program: &PathBuf) -> Driver {
+    let port = free_port();
+    let process = Command::new(program)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let driver = Driver { process, port };
+    let started = Instant::now();
+    loop {
+        let ready = reqwest::get(format!("http://127.0.0.1:{port}/status"))
+            .await
+            .ok()
+            .filter(|r| r.status().is_success());
+        if ready.is_some() {
+            return driver;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "chromedriver did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn connect(driver: &Driver, chromium: &PathBuf, profile: &std::path::Path) -> Client {
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".to_string(),
+        json!({
+            "binary": chromium,
+            "args": [
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-extensions",
+                "--no-first-run",
+                "--hide-scrollbars",
+                "--force-device-scale-factor=1",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector)
+        .capabilities(capabilities)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("a WebDriver session")
+}
+
+/// Evaluates a JavaScript expression in the page.
+async fn eval(client: &Client, expression: &str) -> Value {
+    client
+        .execute(&format!("return ({expression});"), vec![])
+        .await
+        .unwrap_or_else(|err| panic!("{expression}: {err}"))
+}
+
+/// Waits until a JavaScript expression is true.
+async fn wait_for(client: &Client, expression: &str) {
+    let started = Instant::now();
+    loop {
+        if eval(client, expression).await == Value::Bool(true) {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "timed out waiting for: {expression}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Waits until the search view shows the answer to the current URL.
+async fn settled(client: &Client) {
+    wait_for(
+        client,
+        "!document.body.classList.contains('loading') && document.getElementById('summary').textContent !== ''",
+    )
+    .await;
+}
+
+/// How many elements match a CSS selector.
+async fn count(client: &Client, css: &str) -> u64 {
+    eval(
+        client,
+        &format!("document.querySelectorAll({css:?}).length"),
+    )
+    .await
+    .as_u64()
+    .unwrap_or(0)
+}
+
+async fn hit_ids(client: &Client) -> Vec<String> {
+    let ids = eval(
+        client,
+        "[...document.querySelectorAll('#hits h3 a')].map(a => a.dataset.id)",
+    )
+    .await;
+    serde_json::from_value(ids).unwrap()
+}
+
+fn screenshots_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+    let dir = target.join("screenshots");
+    std::fs::create_dir_all(&dir).expect("the screenshots folder");
+    dir
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let png = client.screenshot().await.expect("a screenshot");
+    std::fs::write(screenshots_dir().join(format!("{name}.png")), png).expect("screenshot written");
+}
+
+async fn click(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|err| panic!("{css}: {err}"))
+        .click()
+        .await
+        .unwrap_or_else(|err| panic!("click {css}: {err}"));
+}
+
+async fn api_ids(base: &str, query: &str) -> Vec<String> {
+    let results: Value = reqwest::get(format!("{base}/api/search?{query}"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    results["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_searches_filters_pages_sorts_and_reads_in_a_real_browser() {
+    let Some((chromium, driver_program)) = browser_programs() else {
+        return;
+    };
+    let app = TestApp::with_fixtures_and_sample();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(api::serve(listener, app.router.clone(), async {
+        let _ = stopped.await;
+    }));
+    let driver = start_driver(&driver_program).await;
+    let profile = tempfile::tempdir().unwrap();
+    let client = connect(&driver, &chromium, profile.path()).await;
+
+    for (width, height, name) in [(1280, 900, "desktop"), (390, 844, "phone")] {
+        client.set_window_size(width, height).await.unwrap();
+        client.goto(&base).await.unwrap();
+        settled(&client).await;
+
+        // The "/" key focuses the search box.
+        client
+            .find(Locator::Css("body"))
+            .await
+            .unwrap()
+            .send_keys("/")
+            .await
+            .unwrap();
+        assert_eq!(
+            eval(&client, "document.activeElement.id").await,
+            "q",
+            "{name}"
+        );
+
+        // Typing a query gives the same hits, in the same order, as the API.
+        client
+            .find(Locator::Css("#q"))
+            .await
+            .unwrap()
+            .send_keys("council")
+            .await
+            .unwrap();
+        click(&client, "#search-form button[type=submit]").await;
+        wait_for(&client, "location.search === '?q=council'").await;
+        settled(&client).await;
+        assert_eq!(
+            hit_ids(&client).await,
+            api_ids(&base, "q=council").await,
+            "{name}"
+        );
+        let summary = eval(&client, "document.getElementById('summary').textContent").await;
+        assert!(
+            summary.as_str().unwrap().starts_with("4 articles"),
+            "{summary}"
+        );
+        // Article text is text: the fixture's <script> is shown, not run.
+        assert_eq!(count(&client, "#hits script").await, 0);
+        let snippets = eval(&client, "document.getElementById('hits').textContent").await;
+        assert!(
+            snippets
+                .as_str()
+                .unwrap()
+                .contains("<script>alert('pwned')</script>")
+        );
+        assert!(count(&client, "#hits mark").await >= 4);
+        screenshot(&client, &format!("search-{name}")).await;
+
+        // A facet filters; its chip removes the filter again.
+        if eval(&client, "!document.getElementById('filters').open").await == Value::Bool(true) {
+            click(&client, "#filters > summary").await;
+        }
+        click(&client, "#outlet-facet button").await;
+        wait_for(&client, "location.search.includes('outlet=')").await;
+        settled(&client).await;
+        let outlet = eval(
+            &client,
+            "new URLSearchParams(location.search).get('outlet')",
+        )
+        .await;
+        let outlets = eval(
+            &client,
+            "[...document.querySelectorAll('#hits .meta')].map(m => m.textContent.split(' · ')[0])",
+        )
+        .await;
+        assert!(
+            outlets.as_array().unwrap().iter().all(|o| *o == outlet),
+            "{outlets} vs {outlet}"
+        );
+        assert_eq!(count(&client, "#active-filters .chip").await, 1);
+        screenshot(&client, &format!("filtered-{name}")).await;
+        click(&client, "#active-filters .chip").await;
+        wait_for(&client, "!location.search.includes('outlet=')").await;
+        settled(&client).await;
+        assert_eq!(count(&client, "#active-filters .chip").await, 0);
+
+        // Every article, newest first, over three pages.
+        client.goto(&format!("{base}/?sort=newest")).await.unwrap();
+        settled(&client).await;
+        assert_eq!(
+            hit_ids(&client).await,
+            api_ids(&base, "sort=newest").await,
+            "{name}"
+        );
+        let dates = eval(
+            &client,
+            "[...document.querySelectorAll('#hits time, #hits .meta')].map(m => m.textContent)",
+        )
+        .await;
+        assert!(!dates.as_array().unwrap().is_empty());
+        let first_page = hit_ids(&client).await;
+        click(&client, "#next").await;
+        wait_for(&client, "location.search.includes('page=2')").await;
+        settled(&client).await;
+        assert_eq!(
+            hit_ids(&client).await,
+            api_ids(&base, "sort=newest&offset=10").await,
+            "{name}"
+        );
+        assert_ne!(hit_ids(&client).await, first_page);
+        // Back and forward move through the states.
+        client.back().await.unwrap();
+        wait_for(&client, "!location.search.includes('page=2')").await;
+        settled(&client).await;
+        assert_eq!(hit_ids(&client).await, first_page);
+
+        // Sorting from the control.
+        client
+            .execute("const s = document.getElementById('sort'); s.value = 'oldest'; s.dispatchEvent(new Event('change'));", vec![])
+            .await
+            .unwrap();
+        wait_for(&client, "location.search.includes('sort=oldest')").await;
+        settled(&client).await;
+        assert_eq!(
+            hit_ids(&client).await,
+            api_ids(&base, "sort=oldest").await,
+            "{name}"
+        );
+
+        // The histogram narrows the dates.
+        if eval(&client, "!document.getElementById('filters').open").await == Value::Bool(true) {
+            click(&client, "#filters > summary").await;
+        }
+        click(&client, "#histogram .bar:not([aria-label$=': 0 articles'])").await;
+        wait_for(
+            &client,
+            "location.search.includes('from=') && location.search.includes('to=')",
+        )
+        .await;
+        settled(&client).await;
+        let total = eval(
+            &client,
+            "parseInt(document.getElementById('summary').textContent, 10)",
+        )
+        .await;
+        assert!(total.as_u64().unwrap() >= 1);
+
+        // Open an article and come back.
+        client.goto(&format!("{base}/?q=wind+farm")).await.unwrap();
+        settled(&client).await;
+        let results_url = client.current_url().await.unwrap();
+        click(&client, "#hits h3 a").await;
+        wait_for(&client, "!document.getElementById('article-view').hidden && document.getElementById('article-title').textContent !== ''").await;
+        wait_for(&client, "!document.body.classList.contains('loading')").await;
+        assert_eq!(
+            eval(
+                &client,
+                "document.getElementById('article-title').textContent"
+            )
+            .await,
+            "Wind farm approved off the harbour coast"
+        );
+        assert!(count(&client, "#article-body mark").await >= 4);
+        assert_eq!(count(&client, "#article-people a").await, 2);
+        screenshot(&client, &format!("article-{name}")).await;
+        click(&client, "#back").await;
+        wait_for(&client, "!document.getElementById('search-view').hidden").await;
+        settled(&client).await;
+        assert_eq!(client.current_url().await.unwrap(), results_url);
+
+        // An article an aggregator appended links to its page.
+        client
+            .goto(&format!("{base}/?q=%22John+Bolton%22"))
+            .await
+            .unwrap();
+        settled(&client).await;
+        click(&client, "#hits h3 a").await;
+        wait_for(&client, "!document.getElementById('article-links').hidden").await;
+        let related = eval(
+            &client,
+            "document.getElementById('article-links').textContent",
+        )
+        .await;
+        assert!(
+            related
+                .as_str()
+                .unwrap()
+                .contains("Starmer to hold further Ukraine talks"),
+            "{related}"
+        );
+
+        // A query with nothing to find says what to try.
+        client
+            .goto(&format!("{base}/?q=zzzzqqq&outlet=Valley+Times"))
+            .await
+            .unwrap();
+        settled(&client).await;
+        let empty = eval(&client, "document.getElementById('empty').textContent").await;
+        assert!(
+            empty.as_str().unwrap().contains("Remove a filter"),
+            "{empty}"
+        );
+        screenshot(&client, &format!("empty-{name}")).await;
+    }
+
+    client.close().await.unwrap();
+    drop(driver);
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+}
