@@ -1,0 +1,273 @@
+//! `newsdesk-bench`: newsdesk side by side with what a user would pick
+//! instead (SQLite FTS5, PostgreSQL full-text search, raw tantivy), on the
+//! same generated articles and the same queries, in one run on one machine.
+//!
+//! `bench/run` builds it and starts PostgreSQL; see the README's
+//! Performance section.
+
+mod corpus;
+mod measure;
+mod newsdesk;
+mod postgres;
+mod queries;
+mod query;
+mod raw_tantivy;
+mod report;
+mod rows;
+mod run;
+mod sqlite;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use ::newsdesk::index::WriterOptions;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "newsdesk-bench",
+    about = "Measures newsdesk against SQLite FTS5, PostgreSQL and raw tantivy."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Runs everything: corpora, ingest and queries for every engine at
+    /// every size; prints the tables and writes every figure as JSON.
+    Run(RunArgs),
+    /// Writes a corpus: `corpus.ndjson` (for `newsdesk ingest`) and
+    /// `rows.ndjson` (the same articles with their people).
+    Corpus {
+        #[arg(long, default_value_t = 10_000)]
+        articles: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The folder holding `datasets/` and `seeds/`.
+        #[arg(long, default_value = "../shared")]
+        shared: PathBuf,
+        /// Where to write the two files.
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+    },
+    /// Prints the query set drawn from a corpus, as JSON.
+    Queries {
+        #[arg(long)]
+        rows: PathBuf,
+        #[arg(long, default_value_t = 400)]
+        count: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Loads rows into one engine (run by `run` in a child process).
+    #[command(hide = true)]
+    Load {
+        engine: LoadEngine,
+        #[arg(long)]
+        rows: PathBuf,
+        #[arg(long)]
+        target: PathBuf,
+        #[arg(long)]
+        threads: usize,
+        #[arg(long)]
+        writer_memory_mb: usize,
+    },
+    /// Drives the query set against an in-process engine (run by `run` in
+    /// a child process).
+    #[command(hide = true)]
+    Query {
+        engine: QueryEngine,
+        #[arg(long)]
+        target: PathBuf,
+        #[arg(long)]
+        queries: PathBuf,
+        #[arg(long, value_delimiter = ',')]
+        clients: Vec<usize>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Runs a command and writes its wall time and peak memory.
+    #[command(hide = true)]
+    Measure {
+        #[arg(long)]
+        report: PathBuf,
+        program: String,
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LoadEngine {
+    Newsdesk,
+    Tantivy,
+    Sqlite,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum QueryEngine {
+    Tantivy,
+    Sqlite,
+}
+
+#[derive(Debug, clap::Args)]
+struct RunArgs {
+    /// Corpus sizes, in articles.
+    #[arg(long, value_delimiter = ',', default_value = "10000,100000,1000000")]
+    sizes: Vec<u64>,
+    /// SQLite and PostgreSQL run only at sizes up to this.
+    #[arg(long, default_value_t = 100_000)]
+    peers_up_to: u64,
+    /// Leave out SQLite FTS5.
+    #[arg(long)]
+    no_sqlite: bool,
+    /// Leave out PostgreSQL.
+    #[arg(long)]
+    no_postgres: bool,
+    /// How to reach PostgreSQL (bench/run starts Debian's server and sets
+    /// this up).
+    #[arg(
+        long,
+        env = "NEWSDESK_BENCH_POSTGRES",
+        default_value = "host=127.0.0.1 user=newsdesk_bench password=newsdesk_bench dbname=newsdesk_bench"
+    )]
+    postgres: String,
+    /// Queries in the set.
+    #[arg(long, default_value_t = 400)]
+    queries: usize,
+    /// Concurrent clients, one level after another.
+    #[arg(long, value_delimiter = ',', default_value = "1,2,4,8")]
+    clients: Vec<usize>,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// The folder holding `datasets/` and `seeds/`.
+    #[arg(long, default_value = "../shared")]
+    shared: PathBuf,
+    /// Where corpora and indexes are made (removed after each size unless
+    /// --keep).
+    #[arg(long, default_value = "target/bench")]
+    work: PathBuf,
+    /// Where every figure is written.
+    #[arg(long, default_value = "target/bench/results.json")]
+    json: PathBuf,
+    /// Keep corpora, indexes and PostgreSQL tables.
+    #[arg(long)]
+    keep: bool,
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Run(args) => {
+            let writer = WriterOptions::default();
+            let plan = run::Plan {
+                sizes: args.sizes,
+                peers_up_to: args.peers_up_to,
+                sqlite: !args.no_sqlite,
+                postgres: (!args.no_postgres).then_some(args.postgres),
+                queries: args.queries,
+                clients: args.clients,
+                seed: args.seed,
+                shared: args.shared,
+                work: args.work,
+                json: args.json,
+                threads: writer.threads,
+                writer_memory_bytes: writer.memory_bytes,
+                keep: args.keep,
+            };
+            run::run(&plan)?;
+        }
+        Command::Corpus {
+            articles,
+            seed,
+            shared,
+            out,
+        } => {
+            let pool = corpus::Pool::read(&shared)?;
+            std::fs::create_dir_all(&out)?;
+            let written = corpus::write(
+                &pool,
+                seed,
+                articles,
+                &out.join("corpus.ndjson"),
+                &out.join("rows.ndjson"),
+            )?;
+            eprintln!(
+                "wrote {} articles, {:.1} MB of text, to {}",
+                written.articles,
+                written.text_bytes as f64 / 1e6,
+                out.display()
+            );
+        }
+        Command::Queries { rows, count, seed } => {
+            let queries = queries::generate(&rows, count, seed)?;
+            println!("{}", serde_json::to_string_pretty(&queries)?);
+        }
+        Command::Load {
+            engine,
+            rows,
+            target,
+            threads,
+            writer_memory_mb,
+        } => {
+            let memory_bytes = writer_memory_mb * 1024 * 1024;
+            match engine {
+                LoadEngine::Newsdesk => newsdesk::load_index_only(
+                    &rows,
+                    &target,
+                    WriterOptions {
+                        threads,
+                        memory_bytes,
+                    },
+                )?,
+                LoadEngine::Tantivy => raw_tantivy::load(&rows, &target, threads, memory_bytes)?,
+                LoadEngine::Sqlite => sqlite::load(&rows, &target)?,
+            }
+        }
+        Command::Query {
+            engine,
+            target,
+            queries,
+            clients,
+            out,
+        } => {
+            let queries: Vec<query::Query> = serde_json::from_str(
+                &std::fs::read_to_string(&queries)
+                    .with_context(|| format!("{}", queries.display()))?,
+            )?;
+            let run = match engine {
+                QueryEngine::Tantivy => {
+                    let engine = raw_tantivy::RawTantivy::open(&target)?;
+                    measure::drive(&|| engine.client(), &queries, &clients)?
+                }
+                QueryEngine::Sqlite => {
+                    let engine = sqlite::Sqlite::open(&target)?;
+                    measure::drive(&|| engine.client(), &queries, &clients)?
+                }
+            };
+            std::fs::write(&out, serde_json::to_string(&run)?)?;
+        }
+        Command::Measure {
+            report,
+            program,
+            args,
+        } => {
+            let code = measure::measure_child(&report, &program, &args)?;
+            return Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
