@@ -25,6 +25,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use ::newsdesk::index::WriterOptions;
 
+/// The allocator of the `newsdesk` binary, for every engine that runs in
+/// this process (raw tantivy, newsdesk's writer alone), so that allocation
+/// is no difference between them. SQLite allocates through the C library.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "newsdesk-bench",

@@ -512,7 +512,6 @@ mod tests {
         Row::example(title, outlet, date, people, body)
     }
 
-
     /// `rows` as a rows file, one JSON object a line.
     fn rows_file(rows: &[Row]) -> tempfile::NamedTempFile {
         let mut file = tempfile::NamedTempFile::new().unwrap();

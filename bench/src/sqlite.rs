@@ -346,7 +346,6 @@ mod tests {
         Row::example(title, outlet, &format!("{date}T10:00:00Z"), people, body)
     }
 
-
     /// Five articles; the comments of the tests say which of them match.
     fn articles() -> Vec<Row> {
         vec![

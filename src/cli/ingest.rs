@@ -11,8 +11,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::IngestArgs;
 use crate::article::PublicationDate;
 use crate::index::{NewsIndex, WriterOptions};
+use crate::ingest::parse::Item;
 use crate::ingest::source::{self, Input};
-use crate::ingest::{Batch, Defaults, Report};
+use crate::ingest::{Batch, Defaults, Rejection, Report, Warning};
 
 /// Warnings beyond this many are counted, not listed.
 const MAX_WARNINGS_SHOWN: usize = 20;
@@ -43,31 +44,58 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     for problem in found.problems {
         batch.reject_input(problem);
     }
-    for input in &found.inputs {
-        let mut failure = None;
-        let result = source::read(input, &mut |item| {
-            if failure.is_none()
-                && let Err(err) = batch.add(item)
-            {
-                failure = Some(err);
+    // Reading and parsing on this thread; cleaning, extraction and indexing
+    // on another, a chunk of items at a time, while the next chunk is read.
+    let (chunks, receive) = std::sync::mpsc::sync_channel::<Chunk>(1);
+    let indexed = std::thread::scope(|scope| {
+        let indexer = scope.spawn(|| -> Result<(), crate::index::Error> {
+            for chunk in receive {
+                match chunk {
+                    Chunk::Items(items) => batch.add_all(items)?,
+                    Chunk::Unreadable(rejection) => batch.reject_input(rejection),
+                    Chunk::Warnings(warnings) => batch.report.warnings.extend(warnings),
+                }
             }
-            if batch.report.read.is_multiple_of(64) {
-                bar.set_message(format!("{} articles", batch.report.read));
-            }
+            Ok(())
         });
-        if let Some(err) = failure {
-            bar.abandon();
-            return Err(err).context(
-                "indexing stopped: the index could not be written, so nothing of this run was saved",
-            );
+        let mut read = 0usize;
+        let mut pending = Pending::default();
+        'inputs: for input in &found.inputs {
+            let mut stopped = false;
+            let result = source::read(input, &mut |item| {
+                read += 1;
+                if read.is_multiple_of(64) {
+                    bar.set_message(format!("{read} articles"));
+                }
+                if let Some(full) = pending.push(item)
+                    && chunks.send(Chunk::Items(full)).is_err()
+                {
+                    stopped = true;
+                }
+            });
+            let message = match result {
+                Ok(warnings) => Chunk::Warnings(warnings),
+                Err(rejection) => Chunk::Unreadable(rejection),
+            };
+            // The input's items go before what is said of the input.
+            let items = Chunk::Items(pending.take());
+            if stopped || chunks.send(items).is_err() || chunks.send(message).is_err() {
+                break 'inputs;
+            }
+            if let Input::File { len, .. } = input {
+                bar.inc(*len);
+            }
         }
-        match result {
-            Ok(warnings) => batch.report.warnings.extend(warnings),
-            Err(rejection) => batch.reject_input(rejection),
-        }
-        if let Input::File { len, .. } = input {
-            bar.inc(*len);
-        }
+        drop(chunks);
+        indexer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
+    if let Err(err) = indexed {
+        bar.abandon();
+        return Err(err).context(
+            "indexing stopped: the index could not be written, so nothing of this run was saved",
+        );
     }
     let mut report = batch.report;
     report.skipped = found.skipped;
@@ -82,6 +110,40 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// What the reading thread hands the indexing thread.
+enum Chunk {
+    Items(Vec<Item>),
+    /// An input that could not be read at all.
+    Unreadable(Rejection),
+    /// Warnings about a whole input.
+    Warnings(Vec<Warning>),
+}
+
+/// Items read but not yet handed over: about a megabyte of text, or 256
+/// items, a chunk.
+#[derive(Default)]
+struct Pending {
+    items: Vec<Item>,
+    bytes: usize,
+}
+
+impl Pending {
+    const MAX_ITEMS: usize = 256;
+    const MAX_BYTES: usize = 1 << 20;
+
+    /// Adds `item`; returns the chunk when it is full.
+    fn push(&mut self, item: Item) -> Option<Vec<Item>> {
+        self.bytes += item.as_ref().map_or(0, |(raw, _)| raw.body.len());
+        self.items.push(item);
+        (self.items.len() >= Self::MAX_ITEMS || self.bytes >= Self::MAX_BYTES).then(|| self.take())
+    }
+
+    fn take(&mut self) -> Vec<Item> {
+        self.bytes = 0;
+        std::mem::take(&mut self.items)
+    }
 }
 
 fn print_summary(report: &Report, index: &std::path::Path, seconds: f64) {

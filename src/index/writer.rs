@@ -67,10 +67,16 @@ impl Indexer {
     pub fn add(&mut self, article: &Article) -> Result<Added, Error> {
         let existed = self.exists(&article.id)?;
         let document = self.fields.to_document(article);
-        self.writer.run([
-            UserOperation::Delete(self.id_term(&article.id)),
-            UserOperation::Add(document),
-        ])?;
+        if existed {
+            self.writer.run([
+                UserOperation::Delete(self.id_term(&article.id)),
+                UserOperation::Add(document),
+            ])?;
+        } else {
+            // Nothing to replace: a delete would only lengthen the queue
+            // that every new segment is checked against.
+            self.writer.add_document(document)?;
+        }
         self.pending.insert(article.id.clone(), true);
         Ok(if existed { Added::Replaced } else { Added::New })
     }

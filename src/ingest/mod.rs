@@ -239,6 +239,17 @@ fn assemble(
     }
 }
 
+/// What [`prepare`] made of one parsed item: the article with where it came
+/// from and the parser's warnings, or why it was refused.
+type ItemOutcome = Result<(Prepared, Origin, Vec<String>), Rejection>;
+
+fn prepare_item(item: parse::Item, defaults: &Defaults) -> ItemOutcome {
+    let (raw, warnings) = item?;
+    let origin = raw.origin.clone();
+    let prepared = prepare(raw, defaults)?;
+    Ok((prepared, origin, warnings))
+}
+
 /// Feeds parsed items through [`prepare`] into the index writer, keeping
 /// the [`Report`]. The caller commits.
 pub struct Batch<'a> {
@@ -262,17 +273,30 @@ impl<'a> Batch<'a> {
     /// Takes one item. Only a failure of the index itself is an error; a
     /// bad item is recorded in the report.
     pub fn add(&mut self, item: parse::Item) -> Result<(), index::Error> {
+        let prepared = prepare_item(item, &self.defaults);
+        self.accept(prepared)
+    }
+
+    /// Takes items in order, cleaning and extracting them on every core
+    /// (rayon's pool) and indexing them in their order, so that of two items
+    /// with one id the later still wins.
+    pub fn add_all(&mut self, items: Vec<parse::Item>) -> Result<(), index::Error> {
+        use rayon::prelude::*;
+        let defaults = &self.defaults;
+        let prepared: Vec<ItemOutcome> = items
+            .into_par_iter()
+            .map(|item| prepare_item(item, defaults))
+            .collect();
+        for outcome in prepared {
+            self.accept(outcome)?;
+        }
+        Ok(())
+    }
+
+    fn accept(&mut self, outcome: ItemOutcome) -> Result<(), index::Error> {
         self.report.read += 1;
-        let (raw, warnings) = match item {
-            Ok(parsed) => parsed,
-            Err(rejection) => {
-                self.report.reject(rejection);
-                return Ok(());
-            }
-        };
-        let origin = raw.origin.clone();
-        let prepared = match prepare(raw, &self.defaults) {
-            Ok(prepared) => prepared,
+        let (prepared, origin, warnings) = match outcome {
+            Ok(accepted) => accepted,
             Err(rejection) => {
                 self.report.reject(rejection);
                 return Ok(());

@@ -18,6 +18,10 @@ pub struct Word {
     pub shape: String,
     /// Whether the word starts with a capital.
     pub title: bool,
+    /// How many runs of letters its shape has, and how many of them are
+    /// capitals ("McCain" → `XxXx`: 4 and 2).
+    pub shape_letters: u32,
+    pub shape_capitals: u32,
     norm_hash: u64,
     shape_hash: u64,
     /// Hashes of the first and last 1 to 4 letters, when the word is longer.
@@ -30,6 +34,7 @@ impl Word {
         let mut norm = String::with_capacity(text.len());
         let mut shape = String::with_capacity(8);
         let mut last = '\0';
+        let (mut shape_letters, mut shape_capitals) = (0, 0);
         for c in text.chars() {
             let c = match c {
                 '’' | '‘' => '\'',
@@ -48,6 +53,8 @@ impl Word {
             if class != last {
                 shape.push(class);
                 last = class;
+                shape_letters += u32::from(class == 'X' || class == 'x');
+                shape_capitals += u32::from(class == 'X');
             }
             if c.is_numeric() {
                 norm.push('0');
@@ -68,6 +75,8 @@ impl Word {
         }
         Word {
             title: text.chars().next().is_some_and(char::is_uppercase),
+            shape_letters,
+            shape_capitals,
             norm_hash: mix_str(SEED, &norm),
             shape_hash: mix_str(SEED, &shape),
             norm,
@@ -287,11 +296,10 @@ impl<'w> Context<'w> {
 
     /// As [`Context::new`], with each word's [`Gazetteer::mask_of`] given.
     pub fn with_masks(words: Vec<&'w Word>, mut masks: Vec<u8>) -> Context<'w> {
-        let letters: usize = words
-            .iter()
-            .map(|w| w.shape.matches(['X', 'x']).count())
-            .sum();
-        let capitals: usize = words.iter().map(|w| w.shape.matches('X').count()).sum();
+        // Counted in the shape, as training counted them: a run of
+        // capitals is one.
+        let letters: usize = words.iter().map(|w| w.shape_letters as usize).sum();
+        let capitals: usize = words.iter().map(|w| w.shape_capitals as usize).sum();
         let caps_sentence = letters > 3 && capitals * 10 >= letters * 8;
         for (mask, word) in masks.iter_mut().zip(&words) {
             if !(word.title || caps_sentence) {

@@ -11,6 +11,7 @@
 // as the arithmetic they do.
 #![allow(clippy::needless_range_loop)]
 
+use compact_str::CompactString;
 use std::collections::HashMap;
 
 use super::features::{self, Context, FastHash, Features, Gazetteer, Word};
@@ -307,7 +308,9 @@ impl Model {
 /// then cost only the lookups of their context features.
 pub struct Tagger<'m> {
     model: &'m Model,
-    index: HashMap<String, u32, FastHash>,
+    /// Words inline in the table (up to 24 bytes), so a lookup needs no
+    /// second memory access to compare keys.
+    index: HashMap<CompactString, u32, FastHash>,
     known: Vec<KnownWord>,
     scratch: Vec<u64>,
 }
@@ -346,7 +349,7 @@ impl<'m> Tagger<'m> {
         let scores = self.model.score(&self.scratch);
         let i = self.known.len() as u32;
         self.known.push(KnownWord { word, mask, scores });
-        self.index.insert(token.to_string(), i);
+        self.index.insert(CompactString::from(token), i);
         i
     }
 
@@ -421,21 +424,23 @@ pub fn viterbi(
     }
     let mut back = vec![[0u8; N]; n];
     for i in 1..n {
-        let mut next = [f32::NEG_INFINITY; N];
-        for to in 0..N {
-            let mut best = f32::NEG_INFINITY;
-            let mut from_best = 0u8;
-            for from in 0..N {
+        // From each label to all labels at once: the inner loop runs over
+        // `to`, which the compiler turns into vector instructions.
+        let mut best = [f32::NEG_INFINITY; N];
+        let mut from_best = [0u8; N];
+        for from in 0..N {
+            for to in 0..N {
                 let candidate = score[from] + step[from][to];
-                if candidate > best {
-                    best = candidate;
-                    from_best = from as u8;
+                if candidate > best[to] {
+                    best[to] = candidate;
+                    from_best[to] = from as u8;
                 }
             }
-            next[to] = best + emissions[i][to];
-            back[i][to] = from_best;
         }
-        score = next;
+        for to in 0..N {
+            score[to] = best[to] + emissions[i][to];
+        }
+        back[i] = from_best;
     }
     let mut label = (0..N)
         .max_by(|&a, &b| score[a].total_cmp(&score[b]))

@@ -47,6 +47,36 @@ fn ingesting_the_same_folder_twice_replaces_instead_of_adding() {
 }
 
 #[test]
+fn of_two_articles_with_one_id_in_a_large_batch_the_later_wins() {
+    // Enough lines to be cleaned in several chunks on several threads.
+    let input = tempfile::tempdir().unwrap();
+    let path = input.path().join("feed.ndjson");
+    let mut lines = String::new();
+    lines.push_str("{\"id\": \"twice\", \"body\": \"The first version of the story.\"}\n");
+    for n in 0..700 {
+        lines.push_str(&format!(
+            "{{\"id\": \"a{n}\", \"body\": \"Filler article number {n}.\"}}\n"
+        ));
+    }
+    lines.push_str("{\"id\": \"twice\", \"body\": \"The corrected version of the story.\"}\n");
+    std::fs::write(&path, lines).unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let run = newsdesk(&["ingest", path.to_str().unwrap()], dir.path());
+    let summary = text(&run.stdout);
+    assert!(
+        summary.contains("read 702 items") && summary.contains("701 indexed (new), 1 replaced"),
+        "{summary}{}",
+        text(&run.stderr)
+    );
+    let index = NewsIndex::open_or_create(dir.path()).unwrap();
+    assert_eq!(index.num_articles(), 701);
+    let id = newsdesk::article::ArticleId::parse("twice").unwrap();
+    let article = newsdesk::search::article(&index, &id).unwrap().unwrap();
+    assert_eq!(article.body, "The corrected version of the story.");
+}
+
+#[test]
 fn one_bad_file_or_line_is_reported_and_costs_nothing_else() {
     let input = tempfile::tempdir().unwrap();
     let write =

@@ -251,6 +251,9 @@ pub fn normalise_line(line: &str) -> String {
     } else {
         line
     };
+    if line.is_ascii() {
+        return normalise_ascii_line(line);
+    }
     let mut out = String::with_capacity(line.len());
     let mut pending_space = false;
     for c in line.chars() {
@@ -264,6 +267,41 @@ pub fn normalise_line(line: &str) -> String {
             }
             pending_space = false;
             out.push(c);
+        }
+    }
+    out
+}
+
+/// [`normalise_line`] for ASCII text (most lines), a byte at a time.
+fn normalise_ascii_line(line: &str) -> String {
+    // What `char::is_whitespace` and `char::is_control` say of ASCII.
+    let space = |byte: u8| matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
+    let control = |byte: u8| byte < 0x20 || byte == 0x7f;
+    let bytes = line.as_bytes();
+    // Most lines are already normal: single spaces between words, no
+    // control characters, nothing to trim.
+    let normal = bytes.first().is_none_or(|&b| !space(b))
+        && bytes.last().is_none_or(|&b| !space(b))
+        && bytes
+            .windows(2)
+            .all(|pair| !(space(pair[0]) && space(pair[1])))
+        && bytes.iter().all(|&b| b == b' ' || !control(b));
+    if normal {
+        return line.to_string();
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut pending_space = false;
+    for &byte in bytes {
+        if space(byte) {
+            pending_space = true;
+        } else if control(byte) {
+            continue;
+        } else {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(char::from(byte));
         }
     }
     out
@@ -361,6 +399,9 @@ mod tests {
             normalise_line("a\u{00a0}b\u{200b}c\u{0007}d  \u{2003} e"),
             "a bcd e"
         );
+        // The same rules on the ASCII path.
+        assert_eq!(normalise_line(" \ta\x0bb\x07c\x7fd  \x0c e\r"), "a bcd e");
+        assert_eq!(normalise_line("Already normal."), "Already normal.");
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub struct Rules {
     particles: Vec<String>,
     institution_words: Vec<String>,
     /// Not people: the `not_people` and `places` lists.
-    not_people: Vec<String>,
+    not_people: HashSet<String, FastHash>,
 }
 
 fn words_of(phrase: &str) -> Vec<String> {
@@ -113,9 +113,22 @@ impl Rules {
         }
     }
 
-    /// How many leading words of `words` are a title from `list`.
-    fn prefix_len(list: &[Vec<String>], words: &[&str]) -> usize {
-        if words.is_empty() {
+    /// How many leading words of `words` are a phrase of `list` (the
+    /// titles or the openers).
+    fn prefix_len(&self, list: &[Vec<String>], words: &[&str]) -> usize {
+        let Some(first) = words.first() else {
+            return 0;
+        };
+        // Most words open no phrase: one look among the first words of all
+        // of them, rather than a pass over the list.
+        let first = first.trim_end_matches('.');
+        let opens = if first.bytes().all(|b| !b.is_ascii_uppercase()) {
+            self.first_words.contains(first)
+        } else {
+            self.first_words
+                .contains(first.to_ascii_lowercase().as_str())
+        };
+        if !opens {
             return 0;
         }
         list.iter()
@@ -174,9 +187,17 @@ pub fn people<'a>(texts: impl Iterator<Item = &'a str>) -> Found {
         .map(|(m, _)| (m[0].to_lowercase(), Evidence::default()))
         .collect();
     if !evidence.is_empty() {
+        let mut lowercase = String::new();
         for sentence in tagged.iter().flatten() {
             for (i, token) in sentence.iter().enumerate() {
-                let Some(e) = evidence.get_mut(&token.text.to_lowercase()) else {
+                lowercase.clear();
+                if token.text.is_ascii() {
+                    lowercase.push_str(token.text);
+                    lowercase.make_ascii_lowercase();
+                } else {
+                    lowercase.extend(token.text.chars().flat_map(char::to_lowercase));
+                }
+                let Some(e) = evidence.get_mut(lowercase.as_str()) else {
                     continue;
                 };
                 match kind(token.label) {
@@ -223,7 +244,7 @@ fn mentions_in(sentence: &[Tagged], rules: &Rules) -> Vec<Mention> {
                 start >= k && {
                     let before: Vec<&str> =
                         sentence[start - k..start].iter().map(|t| t.text).collect();
-                    Rules::prefix_len(&rules.before_names, &before) == k
+                    rules.prefix_len(&rules.before_names, &before) == k
                 }
             });
             if let Some((name, titled)) = clean(&words, rules) {
@@ -236,7 +257,7 @@ fn mentions_in(sentence: &[Tagged], rules: &Rules) -> Vec<Mention> {
         // it takes for a company).
         let opener = if rules.could_open(sentence[i].text) {
             let rest: Vec<&str> = sentence[i..].iter().take(4).map(|t| t.text).collect();
-            Rules::prefix_len(&rules.before_names, &rest)
+            rules.prefix_len(&rules.before_names, &rest)
         } else {
             0
         };
@@ -286,7 +307,7 @@ fn clean(words: &[&str], rules: &Rules) -> Option<(Vec<String>, bool)> {
         .collect();
     let mut titled = false;
     loop {
-        let title = Rules::prefix_len(&rules.titles, &words);
+        let title = rules.prefix_len(&rules.titles, &words);
         if title == 0 || title >= words.len() {
             break;
         }
@@ -309,7 +330,7 @@ fn clean(words: &[&str], rules: &Rules) -> Option<(Vec<String>, bool)> {
         && words.iter().all(|w| {
             !w.starts_with(char::is_lowercase) || rules.particles.contains(&w.to_lowercase())
         });
-    let only_title = Rules::prefix_len(
+    let only_title = rules.prefix_len(
         &rules.titles,
         &words.iter().map(String::as_str).collect::<Vec<_>>(),
     ) >= words.len();
