@@ -82,9 +82,9 @@ enum Command {
         #[arg(long)]
         writer_memory_mb: usize,
     },
-    /// Drives the query set against an in-process engine (run by `run` in
-    /// a child process).
-    #[command(hide = true)]
+    /// Drives a query set against one engine's index and writes the
+    /// latencies as JSON (`run` does this for raw tantivy and SQLite in a
+    /// child process; by hand, it profiles one engine).
     Query {
         engine: QueryEngine,
         #[arg(long)]
@@ -116,6 +116,8 @@ enum LoadEngine {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum QueryEngine {
+    /// A `newsdesk serve` started over the index, driven over HTTP.
+    Newsdesk,
     Tantivy,
     Sqlite,
 }
@@ -255,6 +257,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .with_context(|| format!("{}", queries.display()))?,
             )?;
             let run = match engine {
+                QueryEngine::Newsdesk => {
+                    let log = out.with_extension("log");
+                    let server = newsdesk::Server::start(&target, &log)?;
+                    let mut run = measure::drive(&|| server.client(), &queries, &clients)?;
+                    run.peak_rss_bytes = server.peak_rss_bytes();
+                    run
+                }
                 QueryEngine::Tantivy => {
                     let engine = raw_tantivy::RawTantivy::open(&target)?;
                     measure::drive(&|| engine.client(), &queries, &clients)?
