@@ -4,13 +4,17 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::article::name_key;
 use crate::index::People;
-use crate::index::schema::{day_of, names};
+use crate::index::schema::day_of;
+use crate::index::schema::names;
+
+const SECONDS_PER_DAY: i64 = 86_400;
 
 /// Counts outlets, people and publication days of every matching article.
 /// People are counted as the directory groups them: an article naming
@@ -20,36 +24,72 @@ pub struct FacetCollector {
 }
 
 /// The counts of one search, not yet sorted or cut.
-#[derive(Debug, Default)]
 pub struct FacetCounts {
     pub outlets: HashMap<String, u64>,
-    pub people: HashMap<String, u64>,
-    /// Articles by publication day (seconds since the epoch at midnight UTC).
-    pub days: HashMap<i64, u64>,
+    /// Articles by person of the directory.
+    people: Tally,
+    directory: Arc<People>,
+    /// Articles by publication day (days since the epoch).
+    days: Tally,
 }
 
 impl FacetCounts {
+    fn new(directory: Arc<People>) -> FacetCounts {
+        FacetCounts {
+            outlets: HashMap::new(),
+            people: Tally::new(directory.directory.len()),
+            directory,
+            days: Tally::new(0),
+        }
+    }
+
+    /// The `limit` people named by the most matches, most first; ties in
+    /// alphabetical order so that the same search always lists them the
+    /// same way. Only these are looked up by name.
+    pub fn top_people(&self, limit: usize) -> Vec<(String, u64)> {
+        let directory = &self.directory.directory;
+        let mut all: Vec<(u32, u64)> = self.people.iter().collect();
+        let order = |a: &(u32, u64), b: &(u32, u64)| {
+            b.1.cmp(&a.1).then_with(|| {
+                directory
+                    .name(a.0 as usize)
+                    .cmp(directory.name(b.0 as usize))
+            })
+        };
+        if all.len() > limit && limit > 0 {
+            all.select_nth_unstable_by(limit - 1, order);
+        }
+        all.truncate(limit);
+        all.sort_unstable_by(order);
+        all.into_iter()
+            .map(|(person, count)| (directory.name(person as usize).to_string(), count))
+            .collect()
+    }
+
+    /// How many people the matches name.
+    pub fn people_named(&self) -> usize {
+        self.people.iter().count()
+    }
+
     /// Articles by day, as `YYYY-MM-DD`, oldest first.
     pub fn days(&self) -> Vec<(String, u64)> {
-        let mut days: Vec<(i64, u64)> = self.days.iter().map(|(d, c)| (*d, *c)).collect();
-        days.sort();
-        days.into_iter()
-            .filter_map(|(seconds, count)| {
-                day_of(DateTime::from_timestamp_secs(seconds)).map(|day| (day.to_string(), count))
-            })
+        self.sorted_days()
+            .into_iter()
+            .filter_map(|(day, count)| date(day).map(|day| (day.to_string(), count)))
             .collect()
     }
 
     /// Articles by month, as `YYYY-MM`, oldest first.
     pub fn months(&self) -> Vec<(String, u64)> {
-        let mut months: HashMap<(i16, i8), u64> = HashMap::new();
-        for (&seconds, &count) in &self.days {
-            if let Some(day) = day_of(DateTime::from_timestamp_secs(seconds)) {
-                *months.entry((day.year(), day.month())).or_default() += count;
+        let mut months: Vec<((i16, i8), u64)> = Vec::new();
+        for (day, count) in self.sorted_days() {
+            let Some(day) = date(day) else { continue };
+            let month = (day.year(), day.month());
+            match months.last_mut() {
+                Some((last, total)) if *last == month => *total += count,
+                _ => months.push((month, count)),
             }
         }
-        let mut months: Vec<((i16, i8), u64)> = months.into_iter().collect();
-        months.sort();
         months
             .into_iter()
             .map(|((year, month), count)| (format!("{year:04}-{month:02}"), count))
@@ -58,13 +98,26 @@ impl FacetCounts {
 
     /// The first and last publication days.
     pub fn day_span(&self) -> Option<(jiff::civil::Date, jiff::civil::Date)> {
-        let first = self.days.keys().min()?;
-        let last = self.days.keys().max()?;
-        Some((
-            day_of(DateTime::from_timestamp_secs(*first))?,
-            day_of(DateTime::from_timestamp_secs(*last))?,
-        ))
+        let days = self.sorted_days();
+        Some((date(days.first()?.0)?, date(days.last()?.0)?))
     }
+
+    /// (days since the epoch, articles), oldest first.
+    fn sorted_days(&self) -> Vec<(i64, u64)> {
+        let mut days: Vec<(i64, u64)> = self
+            .days
+            .iter()
+            .map(|(key, count)| (self.days.base + i64::from(key), count))
+            .collect();
+        days.sort_unstable();
+        days
+    }
+}
+
+fn date(days_since_epoch: i64) -> Option<jiff::civil::Date> {
+    day_of(DateTime::from_timestamp_secs(
+        days_since_epoch.checked_mul(SECONDS_PER_DAY)?,
+    ))
 }
 
 /// The `limit` largest counts, largest first; ties in alphabetical order so
@@ -94,6 +147,79 @@ pub fn top(counts: &HashMap<String, u64>, limit: usize) -> Vec<(String, u64)> {
         .collect()
 }
 
+/// Counts by small integer key: a hash map while few keys are seen, an
+/// array over the whole key range once many are. A search matching a
+/// handful of articles then costs a handful of entries, and one matching
+/// the whole archive costs one array increment per value.
+struct Tally {
+    /// Keys are offsets from this base (days), or ids from zero (people).
+    base: i64,
+    /// How many distinct keys there can be, or 0 when unknown.
+    universe: usize,
+    sparse: FxHashMap<u32, u64>,
+    dense: Vec<u64>,
+}
+
+impl Tally {
+    fn new(universe: usize) -> Tally {
+        Tally {
+            base: 0,
+            universe,
+            sparse: FxHashMap::default(),
+            dense: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, key: u32, count: u64) {
+        if let Some(slot) = self.dense.get_mut(key as usize) {
+            *slot += count;
+            return;
+        }
+        if !self.dense.is_empty() {
+            // Past the range the array was sized for (only when the
+            // universe was a guess): grow it.
+            self.dense.resize(key as usize + 1, 0);
+            self.dense[key as usize] += count;
+            return;
+        }
+        *self.sparse.entry(key).or_default() += count;
+        // An array of the whole range beats the map once a sixteenth of
+        // the range is in use.
+        if self.universe > 0 && self.sparse.len() * 16 > self.universe {
+            self.dense = vec![0; self.universe];
+            for (key, count) in self.sparse.drain() {
+                let key = key as usize;
+                if key >= self.dense.len() {
+                    self.dense.resize(key + 1, 0);
+                }
+                self.dense[key] += count;
+            }
+        }
+    }
+
+    /// Every key counted, with its count, in no particular order.
+    fn iter(&self) -> impl Iterator<Item = (u32, u64)> + '_ {
+        let dense = self
+            .dense
+            .iter()
+            .enumerate()
+            .filter(|(_, count)| **count > 0)
+            .map(|(key, count)| (key as u32, *count));
+        let sparse = self.sparse.iter().map(|(key, count)| (*key, *count));
+        dense.chain(sparse)
+    }
+
+    /// Adds every count of `other`.
+    fn absorb(&mut self, other: Tally) {
+        let shift = other.base - self.base;
+        for (key, count) in other.iter() {
+            if let Ok(key) = u32::try_from(i64::from(key) + shift) {
+                self.add(key, count);
+            }
+        }
+    }
+}
+
 impl Collector for FacetCollector {
     type Fruit = FacetCounts;
     type Child = SegmentFacets;
@@ -116,15 +242,27 @@ impl Collector for FacetCollector {
                 Err(err) => Some(Err(err)),
             })
             .collect::<tantivy::Result<Vec<_>>>()?;
+        let days: Option<Column<DateTime>> = fast.column_opt(names::DAY)?;
+        let mut counts = FacetCounts::new(self.people.clone());
+        if let Some(days) = &days {
+            let first = days
+                .min_value()
+                .into_timestamp_secs()
+                .div_euclid(SECONDS_PER_DAY);
+            let last = days
+                .max_value()
+                .into_timestamp_secs()
+                .div_euclid(SECONDS_PER_DAY);
+            counts.days.base = first;
+            counts.days.universe = usize::try_from(last - first + 1).unwrap_or(0);
+        }
         Ok(SegmentFacets {
             outlet_counts: vec![0; outlets.as_ref().map_or(0, |c| c.num_terms())],
             name_columns,
-            person_counts: HashMap::new(),
             seen: Vec::new(),
-            people: self.people.clone(),
             outlets,
-            days: fast.column_opt(names::DAY)?,
-            day_counts: HashMap::new(),
+            days,
+            counts,
         })
     }
 
@@ -133,36 +271,39 @@ impl Collector for FacetCollector {
     }
 
     fn merge_fruits(&self, segments: Vec<FacetCounts>) -> tantivy::Result<FacetCounts> {
-        let mut total = FacetCounts::default();
+        let mut total = FacetCounts::new(self.people.clone());
+        let days = segments.iter().filter(|s| s.days.universe > 0);
+        if let (Some(first), Some(end)) = (
+            days.clone().map(|s| s.days.base).min(),
+            days.map(|s| s.days.base + s.days.universe as i64).max(),
+        ) {
+            total.days.base = first;
+            total.days.universe = usize::try_from(end - first).unwrap_or(0);
+        }
         for segment in segments {
             for (value, count) in segment.outlets {
                 *total.outlets.entry(value).or_default() += count;
             }
-            for (value, count) in segment.people {
-                *total.people.entry(value).or_default() += count;
-            }
-            for (day, count) in segment.days {
-                *total.days.entry(day).or_default() += count;
-            }
+            total.people.absorb(segment.people);
+            total.days.absorb(segment.days);
         }
         Ok(total)
     }
 }
 
-/// Counts by term ordinal (outlets) or person (people) within one
-/// segment; they become names once, at harvest.
+/// Counts by term ordinal (outlets), person (people) and day within one
+/// segment; outlets become names once, at harvest, and people only if
+/// they make the top of the list.
 pub struct SegmentFacets {
     outlets: Option<StrColumn>,
     outlet_counts: Vec<u64>,
     /// The people columns (confirmed and unconfirmed names), each with the
     /// person of each ordinal.
     name_columns: Vec<(StrColumn, Arc<Vec<Option<u32>>>)>,
-    person_counts: HashMap<u32, u64>,
     /// The people of the document being counted, to count each once.
     seen: Vec<u32>,
-    people: Arc<People>,
     days: Option<Column<DateTime>>,
-    day_counts: HashMap<i64, u64>,
+    counts: FacetCounts,
 }
 
 impl SegmentCollector for SegmentFacets {
@@ -186,28 +327,20 @@ impl SegmentCollector for SegmentFacets {
             self.seen.sort_unstable();
             self.seen.dedup();
             for &person in &self.seen {
-                *self.person_counts.entry(person).or_default() += 1;
+                self.counts.people.add(person, 1);
             }
         }
         if let Some(day) = self.days.as_ref().and_then(|days| days.first(doc)) {
-            *self
-                .day_counts
-                .entry(day.into_timestamp_secs())
-                .or_default() += 1;
+            let day = day.into_timestamp_secs().div_euclid(SECONDS_PER_DAY);
+            if let Ok(key) = u32::try_from(day - self.counts.days.base) {
+                self.counts.days.add(key, 1);
+            }
         }
     }
 
-    fn harvest(self) -> FacetCounts {
-        let directory = &self.people.directory;
-        FacetCounts {
-            outlets: resolve(self.outlets.as_ref(), &self.outlet_counts),
-            people: self
-                .person_counts
-                .into_iter()
-                .map(|(person, count)| (directory.name(person as usize).to_string(), count))
-                .collect(),
-            days: self.day_counts,
-        }
+    fn harvest(mut self) -> FacetCounts {
+        self.counts.outlets = resolve(self.outlets.as_ref(), &self.outlet_counts);
+        self.counts
     }
 }
 
@@ -228,6 +361,35 @@ fn resolve(column: Option<&StrColumn>, counts: &[u64]) -> HashMap<String, u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tally_counts_the_same_whether_sparse_or_dense() {
+        let keys = [3u32, 7, 3, 0, 99, 7, 3, 250, 12, 3];
+        let mut small = Tally::new(0);
+        let mut large = Tally::new(16);
+        for key in keys {
+            small.add(key, 1);
+            large.add(key, 1);
+        }
+        assert!(small.dense.is_empty(), "no universe, so never dense");
+        assert!(!large.dense.is_empty(), "a sixteenth of 16 keys in use");
+        let sorted = |tally: &Tally| {
+            let mut all: Vec<(u32, u64)> = tally.iter().collect();
+            all.sort_unstable();
+            all
+        };
+        let expected = vec![(0, 1), (3, 4), (7, 2), (12, 1), (99, 1), (250, 1)];
+        assert_eq!(sorted(&small), expected);
+        assert_eq!(sorted(&large), expected);
+
+        let mut shifted = Tally::new(0);
+        shifted.base = 10;
+        shifted.add(2, 5);
+        let mut total = Tally::new(0);
+        total.base = 5;
+        total.absorb(shifted);
+        assert_eq!(sorted(&total), [(7, 5)], "day 12 is key 7 from day 5");
+    }
 
     #[test]
     fn spellings_of_one_value_count_together_under_the_commonest() {

@@ -253,7 +253,8 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
             .into_iter()
             .map(value)
             .collect(),
-        people: top(&counts.people, FACET_SIZE)
+        people: counts
+            .top_people(FACET_SIZE)
             .into_iter()
             .map(value)
             .collect(),
@@ -458,7 +459,7 @@ pub fn stats(index: &NewsIndex) -> Result<Stats, Error> {
     Ok(Stats {
         articles: articles as u64,
         outlets,
-        people: counts.people.len() as u64,
+        people: counts.people_named() as u64,
         earliest: span.map(|(first, _)| first),
         latest: span.map(|(_, last)| last),
     })
