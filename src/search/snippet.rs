@@ -25,6 +25,14 @@ pub struct Highlighter {
 
 /// A matched stretch of the body: byte range and what it matched, so that a
 /// fragment with several different terms beats one with the same term twice.
+/// A token of the body: its byte range, and where its analysed text sits
+/// in a shared buffer.
+struct Token {
+    start: usize,
+    end: usize,
+    text: std::ops::Range<usize>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Match {
     start: usize,
@@ -50,8 +58,10 @@ impl Highlighter {
             let end = clip_end(body, 0, paragraph_end, 0);
             return vec![render(body, 0, end, &[])];
         }
-        let candidates: Vec<(usize, usize)> =
+        let mut candidates: Vec<(usize, usize)> =
             matches.iter().map(|anchor| window(body, anchor)).collect();
+        // Neighbouring matches in a short paragraph share its window.
+        candidates.dedup();
         // Greedy, with diminishing returns: a fragment showing a term not
         // shown yet beats one that repeats a term already shown, so three
         // fragments cover as much of the query as the text allows.
@@ -65,7 +75,7 @@ impl Highlighter {
                 }
                 let mut units: HashSet<&str> = HashSet::new();
                 let mut repeats = 0;
-                for m in matches.iter().filter(|m| m.start >= start && m.end <= end) {
+                for m in within(&matches, start, end) {
                     if !units.insert(m.unit.as_str()) {
                         repeats += 1;
                     }
@@ -80,7 +90,7 @@ impl Highlighter {
                 }
             }
             let Some((_, start, end)) = best else { break };
-            for m in matches.iter().filter(|m| m.start >= start && m.end <= end) {
+            for m in within(&matches, start, end) {
                 shown.insert(m.unit.as_str());
             }
             chosen.push((start, end));
@@ -102,21 +112,32 @@ impl Highlighter {
         if self.terms.is_empty() {
             return Vec::new();
         }
-        let mut tokens: Vec<(usize, usize, String)> = Vec::new();
+        // Every token's text goes into one buffer; a body of a thousand
+        // words costs one growing string, not a thousand small ones.
+        let mut text = String::with_capacity(body.len());
+        let mut tokens: Vec<Token> = Vec::new();
         self.analyzer.token_stream(body).process(&mut |token| {
-            tokens.push((token.offset_from, token.offset_to, token.text.clone()))
+            let from = text.len();
+            text.push_str(&token.text);
+            tokens.push(Token {
+                start: token.offset_from,
+                end: token.offset_to,
+                text: from..text.len(),
+            });
         });
+        let word = |i: usize| &text[tokens[i].text.clone()];
         let mut matched: Vec<Option<String>> = vec![None; tokens.len()];
-        for (i, (_, _, text)) in tokens.iter().enumerate() {
-            if self.terms.words.contains(text) {
-                matched[i] = Some(text.clone());
+        for (i, slot) in matched.iter_mut().enumerate() {
+            let word = word(i);
+            if self.terms.words.contains(word) {
+                *slot = Some(word.to_string());
             } else if let Some(prefix) = self
                 .terms
                 .prefixes
                 .iter()
-                .find(|p| text.starts_with(p.as_str()))
+                .find(|p| word.starts_with(p.as_str()))
             {
-                matched[i] = Some(format!("{prefix}*"));
+                *slot = Some(format!("{prefix}*"));
             }
         }
         // Phrases mark their words only where they occur in sequence; a run
@@ -128,7 +149,7 @@ impl Highlighter {
                 let hit = phrase
                     .iter()
                     .enumerate()
-                    .all(|(k, word)| tokens[start + k].2 == *word);
+                    .all(|(k, expected)| word(start + k) == expected);
                 if hit {
                     phrase_runs.push((start, start + phrase.len(), unit.clone()));
                 }
@@ -140,16 +161,16 @@ impl Highlighter {
                 *slot = None;
             }
             out.push(Match {
-                start: tokens[first].0,
-                end: tokens[last - 1].1,
+                start: tokens[first].start,
+                end: tokens[last - 1].end,
                 unit,
             });
         }
         for (i, unit) in matched.into_iter().enumerate() {
             if let Some(unit) = unit {
                 out.push(Match {
-                    start: tokens[i].0,
-                    end: tokens[i].1,
+                    start: tokens[i].start,
+                    end: tokens[i].end,
                     unit,
                 });
             }
@@ -241,7 +262,7 @@ fn render(body: &str, start: usize, end: usize, matches: &[Match]) -> String {
 fn escape_marked(body: &str, start: usize, end: usize, matches: &[Match]) -> String {
     let mut out = String::with_capacity(end - start + 32);
     let mut at = start;
-    for m in matches.iter().filter(|m| m.start >= start && m.end <= end) {
+    for m in within(matches, start, end) {
         escape_into(&body[at..m.start], &mut out);
         out.push_str("<mark>");
         escape_into(&body[m.start..m.end], &mut out);
@@ -250,6 +271,16 @@ fn escape_marked(body: &str, start: usize, end: usize, matches: &[Match]) -> Str
     }
     escape_into(&body[at..end], &mut out);
     out
+}
+
+/// The matches wholly inside `start..end`; `matches` are in order and do
+/// not overlap.
+fn within(matches: &[Match], start: usize, end: usize) -> impl Iterator<Item = &Match> {
+    let first = matches.partition_point(|m| m.start < start);
+    matches[first..]
+        .iter()
+        .take_while(move |m| m.start < end)
+        .filter(move |m| m.end <= end)
 }
 
 /// Escapes the five characters that could make text into markup.
