@@ -18,6 +18,15 @@ pub const FRAGMENT_LEN: usize = 200;
 /// How much text a fragment shows before its first match.
 const LEAD: usize = 60;
 
+/// How much of a body snippets look through, in bytes: more than any news
+/// article, so that one huge document costs every search that finds it no
+/// more than a long read does.
+const SCAN_LIMIT: usize = 256 * 1024;
+
+/// How many places a snippet may start from are weighed; a body with more
+/// matches than this shows fragments from its first ones.
+const MAX_CANDIDATES: usize = 256;
+
 pub struct Highlighter {
     analyzer: TextAnalyzer,
     terms: Terms,
@@ -52,16 +61,25 @@ impl Highlighter {
         if max == 0 || body.is_empty() {
             return Vec::new();
         }
-        let matches = self.matches(body);
+        let scanned = &body[..floor_boundary(body, body.len().min(SCAN_LIMIT))];
+        let matches = self.matches(scanned);
         if matches.is_empty() {
-            let paragraph_end = body.find("\n\n").unwrap_or(body.len());
+            let paragraph_end = scanned.find("\n\n").unwrap_or(scanned.len());
             let end = clip_end(body, 0, paragraph_end, 0);
             return vec![render(body, 0, end, &[])];
         }
-        let mut candidates: Vec<(usize, usize)> =
-            matches.iter().map(|anchor| window(body, anchor)).collect();
-        // Neighbouring matches in a short paragraph share its window.
-        candidates.dedup();
+        let breaks: Vec<usize> = scanned.match_indices("\n\n").map(|(i, _)| i).collect();
+        let mut candidates: Vec<(usize, usize)> = Vec::new();
+        for anchor in &matches {
+            let candidate = window(scanned, &breaks, anchor);
+            // Neighbouring matches in a short paragraph share its window.
+            if candidates.last() != Some(&candidate) {
+                candidates.push(candidate);
+            }
+            if candidates.len() == MAX_CANDIDATES {
+                break;
+            }
+        }
         // Greedy, with diminishing returns: a fragment showing a term not
         // shown yet beats one that repeats a term already shown, so three
         // fragments cover as much of the query as the text allows.
@@ -191,11 +209,12 @@ impl Highlighter {
 /// The fragment around `anchor`: within its paragraph, starting at the
 /// sentence it is in when that is close, else a little before it, and
 /// about [`FRAGMENT_LEN`] long.
-fn window(body: &str, anchor: &Match) -> (usize, usize) {
-    let paragraph_start = body[..anchor.start].rfind("\n\n").map_or(0, |i| i + 2);
-    let paragraph_end = body[anchor.end..]
-        .find("\n\n")
-        .map_or(body.len(), |i| anchor.end + i);
+/// `breaks` are where the body's paragraph breaks (`\n\n`) start.
+fn window(body: &str, breaks: &[usize], anchor: &Match) -> (usize, usize) {
+    let before = breaks.partition_point(|&b| b + 2 <= anchor.start);
+    let paragraph_start = before.checked_sub(1).map_or(0, |i| breaks[i] + 2);
+    let after = breaks.partition_point(|&b| b < anchor.end);
+    let paragraph_end = breaks.get(after).copied().unwrap_or(body.len());
     if paragraph_end - paragraph_start <= FRAGMENT_LEN {
         return (paragraph_start, paragraph_end);
     }
@@ -343,6 +362,27 @@ mod tests {
             h.snippets("Negotiators negotiate.", 1),
             ["<mark>Negotiators</mark> <mark>negotiate</mark>."]
         );
+    }
+
+    #[test]
+    fn a_huge_body_without_paragraphs_costs_no_more_than_a_long_read() {
+        // Ten megabytes in one paragraph, a match every few words: once the
+        // cost of every search that found it grew with the square of this.
+        let body = "the harbour ferry met on Monday and ".repeat(280_000);
+        let mut h = highlighter(&["harbour", "ferri"], &[], &[]);
+        let started = std::time::Instant::now();
+        let got = h.snippets(&body, 3);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(got.len(), 3);
+        assert!(
+            got.iter().all(|f| f.contains("<mark>harbour</mark>")),
+            "{got:?}"
+        );
+        assert!(got.iter().all(|f| f.len() < FRAGMENT_LEN * 2), "{got:?}");
     }
 
     #[test]
