@@ -42,6 +42,9 @@ pub async fn show(
             )));
         }
     };
+    if let Some(query) = &query {
+        search::check_query(query).map_err(|err| ApiError::InvalidParameter(err.to_string()))?;
+    }
     let found = state
         .read({
             let id = id.clone();
@@ -126,18 +129,20 @@ fn format_of(headers: &HeaderMap) -> Result<Format, ApiError> {
     }
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Body(body): Body,
-) -> Result<Json<IngestResponse>, ApiError> {
-    let format = format_of(&headers)?;
-    let text = std::str::from_utf8(&body).map_err(|err| {
+/// The items of a request body, or what is wrong with the body as a whole.
+fn parse_body(format: Format, body: &[u8]) -> Result<Vec<Item>, ApiError> {
+    let text = std::str::from_utf8(body).map_err(|err| {
         ApiError::InvalidBody(format!(
             "the request body is not valid UTF-8 (first bad byte at offset {})",
             err.valid_up_to()
         ))
     })?;
+    if text.bytes().take(8192).any(|b| b == 0) {
+        return Err(ApiError::InvalidBody(
+            "the request body looks binary (it holds NUL bytes): send the article as text"
+                .to_string(),
+        ));
+    }
     if text.trim().is_empty() {
         return Err(ApiError::InvalidBody(
             "the request body is empty: send an article, such as {\"title\": \"…\", \"body\": \"…\"}"
@@ -166,9 +171,26 @@ pub async fn create(
                 .to_string(),
         ));
     }
+    Ok(items)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Body(body): Body,
+) -> Result<Json<IngestResponse>, ApiError> {
+    let format = format_of(&headers)?;
+    // Parsing a large body takes a while: off the async threads.
+    let items = tokio::task::spawn_blocking(move || parse_body(format, &body))
+        .await
+        .map_err(ApiError::internal)??;
+    let defaults = Defaults {
+        max_article_bytes: state.config().max_article_bytes,
+        ..Defaults::default()
+    };
     let (report, accepted) = state
         .write(move |writer| {
-            let mut batch = Batch::new(writer, Defaults::default());
+            let mut batch = Batch::new(writer, defaults);
             for item in items {
                 batch.add(item).map_err(ApiError::internal)?;
             }

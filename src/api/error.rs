@@ -6,7 +6,7 @@
 //! nothing about the inside of the server, whose cause goes to the log.
 
 use axum::Json;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -31,9 +31,26 @@ pub enum ApiError {
     #[error("{0}")]
     UnsupportedMediaType(String),
     #[error(
-        "the request body is larger than the limit of {limit_mb} MB: send fewer articles at a time"
+        "the request body is larger than the limit of {limit_bytes} bytes: send fewer articles \
+         at a time"
     )]
-    PayloadTooLarge { limit_mb: usize },
+    PayloadTooLarge { limit_bytes: usize },
+    /// A write without the key the server was started with.
+    #[error(
+        "this request changes the archive and needs the server's API key: send it as \
+         `Authorization: Bearer KEY`"
+    )]
+    Unauthorized,
+    /// A write from another machine to a server that has no key.
+    #[error(
+        "this server accepts changes only from the machine it runs on, since it was started \
+         without an API key: start it with NEWSDESK_API_KEY set and send the key as \
+         `Authorization: Bearer KEY`"
+    )]
+    Forbidden,
+    /// Too many requests are already waiting.
+    #[error("the server is busy: too many requests are waiting; try again in a moment")]
+    Overloaded,
     #[error("no article has the id {0:?}")]
     ArticleNotFound(String),
     #[error("there is nothing at {0}: the API lives under /api (see /api)")]
@@ -55,6 +72,9 @@ impl ApiError {
             ApiError::InvalidArticles { .. } => "invalid_article",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
+            ApiError::Unauthorized => "unauthorized",
+            ApiError::Forbidden => "forbidden",
+            ApiError::Overloaded => "overloaded",
             ApiError::ArticleNotFound(_) => "article_not_found",
             ApiError::RouteNotFound(_) => "not_found",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
@@ -69,6 +89,9 @@ impl ApiError {
             ApiError::InvalidArticles { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::ArticleNotFound(_) | ApiError::RouteNotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Timeout => StatusCode::SERVICE_UNAVAILABLE,
@@ -114,10 +137,18 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (self.status(), Json(body)).into_response();
-        if matches!(self, ApiError::Timeout) {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+        let headers = response.headers_mut();
+        match self {
+            ApiError::Timeout | ApiError::Overloaded => {
+                headers.insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+            }
+            ApiError::Unauthorized => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    header::HeaderValue::from_static("Bearer realm=\"newsdesk\""),
+                );
+            }
+            _ => {}
         }
         response
     }
@@ -125,7 +156,12 @@ impl IntoResponse for ApiError {
 
 /// Gives error responses made outside our handlers (a timeout, a body
 /// limit, a framework rejection) the same JSON shape as ours.
-pub async fn json_errors(request: Request, next: Next) -> Response {
+/// `max_body_bytes` is the limit a 413 names.
+pub async fn json_errors(
+    State(max_body_bytes): State<usize>,
+    request: Request,
+    next: Next,
+) -> Response {
     let method = request.method().to_string();
     let response = next.run(request).await;
     let status = response.status();
@@ -138,7 +174,7 @@ pub async fn json_errors(request: Request, next: Next) -> Response {
     }
     let error = match status {
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge {
-            limit_mb: super::MAX_BODY_BYTES / (1024 * 1024),
+            limit_bytes: max_body_bytes,
         },
         StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed { method },
         StatusCode::REQUEST_TIMEOUT | StatusCode::SERVICE_UNAVAILABLE => ApiError::Timeout,

@@ -6,6 +6,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
+use super::AppState;
 use super::error::ApiError;
 
 /// Query-string parameters, with repeated keys (`outlet=A&outlet=B`) for
@@ -37,18 +38,17 @@ fn describe(message: &str) -> String {
 /// The raw request body, within the size limit.
 pub struct Body(pub Bytes);
 
-impl<S: Send + Sync> FromRequest<S> for Body {
+impl FromRequest<AppState> for Body {
     type Rejection = ApiError;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
+        let limit_bytes = state.config().max_body_bytes;
         Bytes::from_request(request, state)
             .await
             .map(Body)
             .map_err(|rejection| {
                 if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::PayloadTooLarge {
-                        limit_mb: super::MAX_BODY_BYTES / (1024 * 1024),
-                    }
+                    ApiError::PayloadTooLarge { limit_bytes }
                 } else {
                     ApiError::InvalidBody(format!(
                         "the request body could not be read: {}",

@@ -11,6 +11,7 @@
 //! `POST` acknowledges is durable and searchable.
 
 mod articles;
+mod auth;
 pub mod dto;
 pub mod error;
 mod extract;
@@ -19,26 +20,60 @@ mod search;
 mod web;
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, Method, header};
 use axum::routing::get;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::index::{Indexer, NewsIndex};
+pub use auth::ApiKey;
 pub use error::ApiError;
 
-/// The largest request body accepted: a batch of articles.
-pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+/// How much the server takes on, and from whom. [`Config::default`] is what
+/// `newsdesk serve` uses unless told otherwise.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// When set, `POST` and `DELETE` need `Authorization: Bearer KEY`; when
+    /// not, they are accepted only from loopback addresses.
+    pub api_key: Option<ApiKey>,
+    /// Origins whose pages may call the API from a browser (`*` for any).
+    /// Empty: no CORS headers, so only same-origin pages can.
+    /// Each checked by [`check_origin`].
+    pub cors_origins: Vec<String>,
+    /// The largest request body, in bytes: a batch of articles.
+    pub max_body_bytes: usize,
+    /// The largest article body, in bytes.
+    pub max_article_bytes: usize,
+    /// How long any request may take before it is answered with a 503.
+    pub request_timeout: Duration,
+    /// Searches that may wait for a free core; beyond them a search is
+    /// answered at once with a 503 and `Retry-After`. Writes queue the same
+    /// way, for the one writer.
+    pub max_queued: usize,
+}
 
-/// How long any request may take before it is answered with a timeout.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            api_key: None,
+            cors_origins: Vec::new(),
+            max_body_bytes: 64 * 1024 * 1024,
+            max_article_bytes: crate::ingest::MAX_ARTICLE_BYTES,
+            request_timeout: Duration::from_secs(30),
+            max_queued: 64,
+        }
+    }
+}
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -51,17 +86,31 @@ struct Shared {
     /// The one writer. A std mutex: it is only ever locked on blocking
     /// threads.
     writer: Mutex<Indexer>,
-    searches: Semaphore,
+    config: Config,
+    /// One permit a core: the searches running.
+    searches: Arc<Semaphore>,
+    /// The searches running or waiting for a core; when none is left, the
+    /// server is overloaded.
+    search_queue: Semaphore,
+    /// The writes running or waiting for the writer.
+    write_queue: Semaphore,
 }
 
 impl AppState {
     pub fn new(index: NewsIndex, writer: Indexer) -> AppState {
+        AppState::with_config(index, writer, Config::default())
+    }
+
+    pub fn with_config(index: NewsIndex, writer: Indexer, config: Config) -> AppState {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         AppState {
             inner: Arc::new(Shared {
                 index,
                 writer: Mutex::new(writer),
-                searches: Semaphore::new(cores),
+                searches: Arc::new(Semaphore::new(cores)),
+                search_queue: Semaphore::new(cores + config.max_queued),
+                write_queue: Semaphore::new(1 + config.max_queued),
+                config,
             }),
         }
     }
@@ -70,33 +119,51 @@ impl AppState {
         &self.inner.index
     }
 
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
     /// Runs `work` with the index on a blocking thread, once a search slot
-    /// is free.
+    /// is free; answers 503 at once when too many searches already wait.
     async fn read<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&NewsIndex) -> Result<T, ApiError> + Send + 'static,
     {
-        let _permit = self
+        let _queued = self
             .inner
-            .searches
-            .acquire()
+            .search_queue
+            .try_acquire()
+            .map_err(|_| ApiError::Overloaded)?;
+        // The permit goes with the work: a search whose request timed out
+        // still holds its core until it ends.
+        let permit = Arc::clone(&self.inner.searches)
+            .acquire_owned()
             .await
             .map_err(ApiError::internal)?;
         let state = self.clone();
         let span = tracing::Span::current();
-        tokio::task::spawn_blocking(move || span.in_scope(|| work(&state.inner.index)))
-            .await
-            .map_err(ApiError::internal)?
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            span.in_scope(|| work(&state.inner.index))
+        })
+        .await
+        .map_err(ApiError::internal)?
     }
 
     /// Runs `work` with the writer on a blocking thread. Whatever `work`
-    /// leaves uncommitted when it fails is rolled back.
+    /// leaves uncommitted when it fails is rolled back. Answers 503 at once
+    /// when too many writes already wait.
     async fn write<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&mut Indexer) -> Result<T, ApiError> + Send + 'static,
     {
+        let _queued = self
+            .inner
+            .write_queue
+            .try_acquire()
+            .map_err(|_| ApiError::Overloaded)?;
         let state = self.clone();
         let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || {
@@ -122,15 +189,20 @@ impl AppState {
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
+    let config = state.config().clone();
+    let writes = axum::middleware::from_fn_with_state(state.clone(), auth::require_write_access);
     let api = Router::new()
         .route("/search", get(search::search))
-        .route("/articles", axum::routing::post(articles::create))
+        .route(
+            "/articles",
+            axum::routing::post(articles::create).route_layer(writes.clone()),
+        )
         .route(
             "/articles/{id}",
-            get(articles::show).delete(articles::delete),
+            get(articles::show).merge(axum::routing::delete(articles::delete).route_layer(writes)),
         )
         .route("/stats", get(meta::stats));
-    Router::new()
+    let app = Router::new()
         .route("/", get(web::page))
         .route("/articles/{id}", get(web::page))
         .route("/assets/app.js", get(web::script))
@@ -143,17 +215,66 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         // Layers wrap what comes before them: the trace sees the final
         // answer, and every error below it leaves as our JSON.
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
+            config.request_timeout,
         ))
-        .layer(axum::middleware::from_fn(error::json_errors))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        .layer(axum::middleware::from_fn_with_state(
+            config.max_body_bytes,
+            error::json_errors,
+        ));
+    let app = match cors(&config.cors_origins) {
+        Some(cors) => app.layer(cors),
+        None => app,
+    };
+    app.layer(
+        TraceLayer::new_for_http()
+            .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+            .on_response(DefaultOnResponse::new().level(Level::INFO)),
+    )
+}
+
+/// Checks that `origin` is one a browser sends (`https://news.example.org`,
+/// `http://localhost:3000`) or `*`.
+pub fn check_origin(origin: &str) -> Result<String, String> {
+    let is_origin = origin == "*"
+        || url::Url::parse(origin).is_ok_and(|url| {
+            matches!(url.scheme(), "http" | "https")
+                && url.host().is_some()
+                && url.origin().ascii_serialization() == origin
+        });
+    if is_origin && HeaderValue::from_str(origin).is_ok() {
+        Ok(origin.to_string())
+    } else {
+        Err(format!(
+            "{origin:?} is not an origin: give the scheme, host and port only, such as \
+             https://news.example.org or http://localhost:3000, or `*` for any"
+        ))
+    }
+}
+
+/// CORS for the configured origins; none when there are none.
+fn cors(origins: &[String]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    let allow = if origins.iter().any(|origin| origin == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(
+            origins
+                .iter()
+                .filter_map(|origin| HeaderValue::from_str(origin).ok()),
         )
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([Method::GET, Method::POST, Method::DELETE])
+            .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+            .expose_headers([header::RETRY_AFTER]),
+    )
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves, then finishes the
@@ -163,7 +284,83 @@ pub async fn serve(
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    // The peer's address decides whether a write without a key is allowed.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use tower::ServiceExt;
+
+    use super::*;
+    use crate::index::WriterOptions;
+
+    fn state(max_queued: usize) -> AppState {
+        let index = NewsIndex::in_memory().unwrap();
+        let writer = index
+            .writer(WriterOptions {
+                threads: 1,
+                memory_bytes: 15_000_000,
+            })
+            .unwrap();
+        let config = Config {
+            max_queued,
+            ..Config::default()
+        };
+        AppState::with_config(index, writer, config)
+    }
+
+    async fn status_of(app: &Router, request: Request<Body>) -> (StatusCode, Option<String>) {
+        let response = app.clone().oneshot(request).await.unwrap();
+        let retry = response
+            .headers()
+            .get(header::RETRY_AFTER)
+            .map(|value| value.to_str().unwrap().to_string());
+        (response.status(), retry)
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_is_answered_at_once_with_503_and_retry_after() {
+        let state = state(0);
+        let app = router(state.clone());
+        let search = || {
+            Request::get("/api/search?q=ferry")
+                .body(Body::empty())
+                .unwrap()
+        };
+        assert_eq!(status_of(&app, search()).await.0, StatusCode::OK);
+
+        // Every place taken, as by searches in flight.
+        let queue = &state.inner.search_queue;
+        let held = queue
+            .try_acquire_many(u32::try_from(queue.available_permits()).unwrap())
+            .unwrap();
+        let (status, retry) = status_of(&app, search()).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(retry.as_deref(), Some("1"));
+        drop(held);
+        assert_eq!(status_of(&app, search()).await.0, StatusCode::OK);
+
+        // Writes queue on their own.
+        let held = state.inner.write_queue.try_acquire().unwrap();
+        let delete = Request::delete("/api/articles/some-id")
+            .extension(axum::extract::ConnectInfo(SocketAddr::from((
+                [127, 0, 0, 1],
+                1,
+            ))))
+            .body(Body::empty())
+            .unwrap();
+        let (status, retry) = status_of(&app, delete).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(retry.as_deref(), Some("1"));
+        drop(held);
+        assert_eq!(status_of(&app, search()).await.0, StatusCode::OK);
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -28,9 +28,15 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
             .map(PublicationDate::parse)
             .transpose()
             .context("--date")?,
+        max_article_bytes: args.article_limit.max_article_bytes,
     };
+    let commit_interval = Duration::try_from_secs_f64(args.commit_interval)
+        .ok()
+        .filter(|interval| !interval.is_zero())
+        .context("--commit-interval must be a number of seconds above 0")?;
     let index = NewsIndex::open_or_create(&args.index.index)?;
     let mut writer = index.writer(WriterOptions::default())?;
+    writer.announce(&format!("newsdesk ingest (pid {})", std::process::id()));
     let found = source::discover(&args.paths);
 
     let bar = ProgressBar::new(found.total_bytes());
@@ -49,9 +55,16 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let (chunks, receive) = std::sync::mpsc::sync_channel::<Chunk>(1);
     let indexed = std::thread::scope(|scope| {
         let indexer = scope.spawn(|| -> Result<(), crate::index::Error> {
+            let mut saved = Instant::now();
             for chunk in receive {
                 match chunk {
-                    Chunk::Items(items) => batch.add_all(items)?,
+                    Chunk::Items(items) => {
+                        batch.add_all(items)?;
+                        if saved.elapsed() >= commit_interval {
+                            batch.commit()?;
+                            saved = Instant::now();
+                        }
+                    }
                     Chunk::Unreadable(rejection) => batch.reject_input(rejection),
                     Chunk::Warnings(warnings) => batch.report.warnings.extend(warnings),
                 }
@@ -94,7 +107,8 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     if let Err(err) = indexed {
         bar.abandon();
         return Err(err).context(
-            "indexing stopped: the index could not be written, so nothing of this run was saved",
+            "indexing stopped: the index could not be written; what this run saved before \
+             is kept, and running it again completes it",
         );
     }
     let mut report = batch.report;

@@ -160,6 +160,67 @@ pub struct ServeArgs {
     pub no_sample: bool,
     #[command(flatten)]
     pub aliases: AliasesArg,
+    /// The key that POST and DELETE requests must send as `Authorization:
+    /// Bearer KEY` (at least 16 characters). Without one, the server accepts
+    /// changes only from loopback addresses.
+    #[arg(
+        long,
+        env = "NEWSDESK_API_KEY",
+        hide_env_values = true,
+        value_name = "KEY"
+    )]
+    pub api_key: Option<String>,
+    /// Origins whose web pages may call the API (comma-separated, or `*` for
+    /// any). Without any, browsers allow only pages this server serves.
+    #[arg(
+        long = "cors-origin",
+        env = "NEWSDESK_CORS_ORIGINS",
+        value_delimiter = ',',
+        value_name = "ORIGIN"
+    )]
+    pub cors_origins: Vec<String>,
+    /// The largest request body, in bytes.
+    #[arg(
+        long,
+        env = "NEWSDESK_MAX_BODY_BYTES",
+        default_value_t = 64 * 1024 * 1024,
+        value_name = "BYTES"
+    )]
+    pub max_body_bytes: usize,
+    #[command(flatten)]
+    pub article_limit: ArticleLimitArg,
+    /// How long any request may take, in seconds, before it is answered
+    /// with 503.
+    #[arg(
+        long,
+        env = "NEWSDESK_REQUEST_TIMEOUT",
+        default_value_t = 30,
+        value_name = "SECONDS",
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub request_timeout: u64,
+    /// Searches (and, separately, writes) that may wait their turn; beyond
+    /// them, requests are answered at once with 503 and Retry-After.
+    #[arg(
+        long,
+        env = "NEWSDESK_MAX_QUEUED",
+        default_value_t = 64,
+        value_name = "REQUESTS"
+    )]
+    pub max_queued: usize,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ArticleLimitArg {
+    /// The largest article body accepted, in bytes; larger ones are refused
+    /// with a message.
+    #[arg(
+        long,
+        env = "NEWSDESK_MAX_ARTICLE_BYTES",
+        default_value_t = crate::ingest::MAX_ARTICLE_BYTES,
+        value_name = "BYTES"
+    )]
+    pub max_article_bytes: usize,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -194,6 +255,13 @@ pub struct IngestArgs {
     /// The publication date (YYYY-MM-DD) of articles that do not give one.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<String>,
+    #[command(flatten)]
+    pub article_limit: ArticleLimitArg,
+    /// Save what is indexed so far at least this often, in seconds, so that
+    /// an interrupted run keeps most of its work (running it again
+    /// completes it). The summary at the end says everything is saved.
+    #[arg(long, default_value_t = 60.0, value_name = "SECONDS")]
+    pub commit_interval: f64,
 }
 
 #[derive(Debug, Clone, Args)]

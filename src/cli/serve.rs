@@ -1,11 +1,12 @@
 //! `newsdesk serve`: the HTTP API over an index.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Context;
 
 use super::ServeArgs;
-use crate::api::{self, AppState};
+use crate::api::{self, ApiKey, AppState};
 use crate::index::{NewsIndex, WriterOptions};
 use crate::ingest::{Batch, Defaults};
 use crate::sample;
@@ -26,7 +27,31 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The API's settings from the command line, checked.
+fn config(args: &ServeArgs) -> anyhow::Result<api::Config> {
+    let api_key = match args.api_key.as_deref() {
+        None | Some("") => None,
+        Some(key) => Some(ApiKey::new(key).map_err(anyhow::Error::msg)?),
+    };
+    let cors_origins = args
+        .cors_origins
+        .iter()
+        .map(|origin| origin.trim())
+        .filter(|origin| !origin.is_empty())
+        .map(|origin| api::check_origin(origin).map_err(anyhow::Error::msg))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(api::Config {
+        api_key,
+        cors_origins,
+        max_body_bytes: args.max_body_bytes,
+        max_article_bytes: args.article_limit.max_article_bytes,
+        request_timeout: Duration::from_secs(args.request_timeout),
+        max_queued: args.max_queued,
+    })
+}
+
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let config = config(&args)?;
     let path = &args.index.index;
     let aliases = args.aliases.load()?;
     let index = NewsIndex::open_or_create(path)?.with_aliases(aliases);
@@ -58,12 +83,28 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             )
         })?;
     let address = listener.local_addr()?;
+    writer.announce(&format!(
+        "newsdesk serve (pid {}), listening on http://{address}",
+        std::process::id()
+    ));
+    match &config.api_key {
+        Some(_) => {
+            tracing::info!("changes (POST, DELETE) need the API key as `Authorization: Bearer KEY`")
+        }
+        None => tracing::warn!(
+            "no API key is set: changes (POST, DELETE) are accepted only from this machine \
+             (set NEWSDESK_API_KEY to accept them from elsewhere with the key)"
+        ),
+    }
+    if !config.cors_origins.is_empty() {
+        tracing::info!(origins = ?config.cors_origins, "pages from these origins may call the API");
+    }
     tracing::info!(
         "listening on http://{address}  (try: curl 'http://{address}/api/search?q=ceasefire')"
     );
     api::serve(
         listener,
-        api::router(AppState::new(index, writer)),
+        api::router(AppState::with_config(index, writer, config)),
         shutdown_signal(),
     )
     .await?;

@@ -36,12 +36,16 @@ pub enum Error {
     )]
     Incompatible { path: PathBuf },
     #[error(
-        "the index at {} is in use by another newsdesk process (a running `newsdesk serve` \
-         or `newsdesk ingest`): wait for it or stop it, or send the articles to the running \
-         server with POST /api/articles",
-        path.display()
+        "the index at {} is in use by {}: {}",
+        path.display(),
+        holder.as_deref().unwrap_or("another newsdesk process (a running `newsdesk serve` or `newsdesk ingest`)"),
+        locked_advice(holder.as_deref())
     )]
-    Locked { path: PathBuf },
+    Locked {
+        path: PathBuf,
+        /// What the holder said of itself when it took the writer.
+        holder: Option<String>,
+    },
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -49,6 +53,24 @@ pub enum Error {
     },
     #[error("index error: {0}")]
     Tantivy(#[from] TantivyError),
+}
+
+/// The file in the index folder where the process holding the writer says
+/// who it is. Hidden, so that it never makes a folder look taken.
+const HOLDER_FILE: &str = ".newsdesk-writer";
+
+fn locked_advice(holder: Option<&str>) -> String {
+    let server = holder.and_then(|holder| holder.split("listening on ").nth(1));
+    match server {
+        Some(address) => format!(
+            "send the articles to that server instead (curl -X POST {address}/api/articles \
+             -H 'Content-Type: application/x-ndjson' --data-binary @articles.ndjson), or stop \
+             it and run this again"
+        ),
+        None => "wait for it to finish or stop it, then run this again; a running server takes \
+                 articles with POST /api/articles"
+            .to_string(),
+    }
 }
 
 /// An open newsdesk index.
@@ -150,6 +172,9 @@ impl NewsIndex {
 
     /// Takes the one writer. Fails with [`Error::Locked`] while another
     /// process holds it.
+    ///
+    /// `holder` says who takes it ("newsdesk ingest (pid 12)"), for the
+    /// message another process gets while this one holds it.
     pub fn writer(&self, options: WriterOptions) -> Result<Indexer, Error> {
         let writer = self
             .index
@@ -157,10 +182,17 @@ impl NewsIndex {
             .map_err(|err| match err {
                 TantivyError::LockFailure(LockError::LockBusy, _) => Error::Locked {
                     path: self.path.clone().unwrap_or_default(),
+                    holder: self.path.as_deref().and_then(|path| {
+                        let text = std::fs::read_to_string(path.join(HOLDER_FILE)).ok()?;
+                        Some(text.trim().to_string()).filter(|text| !text.is_empty())
+                    }),
                 },
                 other => Error::Tantivy(other),
             })?;
-        Ok(Indexer::new(writer, self.reader.clone(), self.fields))
+        let holder = self.path.as_ref().map(|path| path.join(HOLDER_FILE));
+        let mut indexer = Indexer::new(writer, self.reader.clone(), self.fields, holder);
+        indexer.announce(&format!("a newsdesk process (pid {})", std::process::id()));
+        Ok(indexer)
     }
 
     /// A searcher over the last commit this process has seen.
@@ -222,10 +254,19 @@ mod tests {
     fn a_second_writer_is_refused_while_the_first_lives() {
         let dir = tempfile::tempdir().unwrap();
         let index = NewsIndex::open_or_create(dir.path()).unwrap();
-        let first = index.writer(WriterOptions::default()).unwrap();
+        let mut first = index.writer(WriterOptions::default()).unwrap();
         let other = NewsIndex::open_or_create(dir.path()).unwrap();
         let err = other.writer(WriterOptions::default()).err().unwrap();
         assert!(matches!(err, Error::Locked { .. }), "{err}");
+        let pid = format!("pid {}", std::process::id());
+        assert!(err.to_string().contains(&pid), "{err}");
+        first.announce("newsdesk serve, listening on http://127.0.0.1:9");
+        let err = other.writer(WriterOptions::default()).err().unwrap();
+        assert!(
+            err.to_string()
+                .contains("curl -X POST http://127.0.0.1:9/api/articles"),
+            "{err}"
+        );
         drop(first);
         assert!(other.writer(WriterOptions::default()).is_ok());
     }

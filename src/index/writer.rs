@@ -1,6 +1,7 @@
 //! The one writer: adds, replaces and deletes articles, and commits.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
 use tantivy::indexer::UserOperation;
 use tantivy::schema::IndexRecordOption;
@@ -51,15 +52,35 @@ pub struct Indexer {
     /// The committed index cannot say, since tantivy applies changes only at
     /// commit.
     pending: HashMap<ArticleId, bool>,
+    /// Where this process says who holds the writer; removed on drop.
+    holder: Option<PathBuf>,
 }
 
 impl Indexer {
-    pub(super) fn new(writer: IndexWriter, reader: IndexReader, fields: Fields) -> Indexer {
+    pub(super) fn new(
+        writer: IndexWriter,
+        reader: IndexReader,
+        fields: Fields,
+        holder: Option<PathBuf>,
+    ) -> Indexer {
         Indexer {
             writer,
             reader,
             fields,
             pending: HashMap::new(),
+            holder,
+        }
+    }
+
+    /// Says who holds the writer (for the message a second process gets),
+    /// as in "newsdesk serve (pid 12), listening on http://127.0.0.1:8080".
+    /// Best effort: the lock works without it.
+    pub fn announce(&mut self, who: &str) {
+        if let Some(path) = &self.holder {
+            let written = std::fs::write(path, format!("{who}\n"));
+            if let Err(err) = written {
+                tracing::debug!(error = %err, "could not record who holds the writer");
+            }
         }
     }
 
@@ -137,6 +158,14 @@ impl Indexer {
             }
         }
         Ok(false)
+    }
+}
+
+impl Drop for Indexer {
+    fn drop(&mut self) {
+        if let Some(path) = &self.holder {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 

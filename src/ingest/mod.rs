@@ -27,9 +27,9 @@ use crate::article::{Article, ArticleId, ArticleUrl, PublicationDate, Sources};
 use crate::index::{self, Added, Indexer};
 use clean::Removed;
 
-/// The largest body accepted, in bytes. Anything bigger is not a news
-/// article but a dump, and would slow every search that touches it.
-pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+/// The largest body accepted by default, in bytes. Anything bigger is not
+/// a news article but a dump, and would slow every search that touches it.
+pub const MAX_ARTICLE_BYTES: usize = 10 * 1024 * 1024;
 
 /// Where an item came from: a file (or `<stdin>`, or a request), a line,
 /// and for the elements of a JSON array, which element.
@@ -136,12 +136,25 @@ impl fmt::Display for Warning {
     }
 }
 
-/// Metadata the user knows for a whole batch (`ingest --outlet`, say). A
-/// value the article itself gives wins over these.
-#[derive(Debug, Clone, Default)]
+/// What holds for a whole batch: metadata the user knows (`ingest
+/// --outlet`, say; a value the article itself gives wins over these) and
+/// the size limit of an article.
+#[derive(Debug, Clone)]
 pub struct Defaults {
     pub outlet: Option<String>,
     pub date: Option<PublicationDate>,
+    /// Bodies longer than this, in bytes, are refused.
+    pub max_article_bytes: usize,
+}
+
+impl Default for Defaults {
+    fn default() -> Defaults {
+        Defaults {
+            outlet: None,
+            date: None,
+            max_article_bytes: MAX_ARTICLE_BYTES,
+        }
+    }
 }
 
 /// An article ready to index, with what `newsdesk inspect` shows of how it
@@ -159,15 +172,16 @@ pub struct Prepared {
 /// the articles appended to its page.
 ///
 /// Fails only when nothing worth indexing is left: an empty body, one that
-/// is all furniture, or one over [`MAX_BODY_BYTES`].
+/// is all furniture, or one over `defaults.max_article_bytes`.
 pub fn prepare(raw: RawArticle, defaults: &Defaults) -> Result<Prepared, Rejection> {
-    if raw.body.len() > MAX_BODY_BYTES {
+    if raw.body.len() > defaults.max_article_bytes {
         return Err(Rejection::new(
             raw.origin,
             format!(
-                "the article body is {:.1} MB; the limit is {} MB: split it into articles",
-                raw.body.len() as f64 / 1e6,
-                MAX_BODY_BYTES / (1024 * 1024)
+                "the article body is {} bytes, over the limit of {} bytes an article: \
+                 split it into articles (or raise the limit with --max-article-bytes)",
+                raw.body.len(),
+                defaults.max_article_bytes
             ),
         ));
     }
@@ -321,6 +335,12 @@ impl<'a> Batch<'a> {
         Ok(())
     }
 
+    /// Commits what the batch has indexed so far, so that it survives a
+    /// crash before the batch ends.
+    pub fn commit(&mut self) -> Result<(), index::Error> {
+        self.indexer.commit()
+    }
+
     /// Records an input that failed as a whole (an unreadable file, a JSON
     /// document with a syntax error) as one rejected item.
     pub fn reject_input(&mut self, rejection: Rejection) {
@@ -405,11 +425,28 @@ mod tests {
         let defaults = Defaults {
             outlet: Some("Batch Outlet".into()),
             date: Some(PublicationDate::parse("2025-01-01").unwrap()),
+            ..Defaults::default()
         };
         let mut item = raw("Body.");
         item.outlet = Some("Own Outlet".into());
         let article = prepare(item, &defaults).unwrap().article;
         assert_eq!(article.outlet.as_deref(), Some("Own Outlet"));
         assert_eq!(article.date.unwrap().to_string(), "2025-01-01");
+    }
+
+    #[test]
+    fn a_body_over_the_limit_is_refused_with_the_limit_named() {
+        let defaults = Defaults {
+            max_article_bytes: 100,
+            ..Defaults::default()
+        };
+        assert!(prepare(raw(&"word ".repeat(20)), &defaults).is_ok());
+        let rejection = prepare(raw(&"word ".repeat(21)), &defaults).unwrap_err();
+        assert!(
+            rejection.reason.contains("105 bytes"),
+            "{}",
+            rejection.reason
+        );
+        assert!(rejection.reason.contains("--max-article-bytes"));
     }
 }

@@ -200,6 +200,12 @@ fn describe_json_error(err: &serde_json::Error) -> String {
     let message = message
         .rsplit_once(" at line ")
         .map_or(message.as_str(), |(head, _)| head);
+    let message = if message == "recursion limit exceeded" {
+        "arrays and objects are nested too deeply (more than 128 levels); an article is an \
+         object of strings and lists of strings"
+    } else {
+        message
+    };
     format!("{message} (column {})", err.column())
 }
 

@@ -25,6 +25,7 @@ use crate::article::{Article, ArticleId};
 use crate::index::{self, NewsIndex, analyzer};
 use compile::Compiler;
 use facets::{FacetCollector, FacetCounts, top};
+use query::Node;
 use snippet::Highlighter;
 
 /// The most hits one page may hold.
@@ -32,6 +33,12 @@ pub const MAX_LIMIT: usize = 100;
 /// How deep pagination may go. Deeper pages cost more with every step and
 /// nobody reads them: narrow the query instead.
 pub const MAX_OFFSET: usize = 10_000;
+/// The longest query, in bytes. Long enough for a researcher's list of
+/// names joined by OR; a query longer than this is a mistake or an attack.
+pub const MAX_QUERY_BYTES: usize = 8 * 1024;
+/// The most words (and filters) one query may hold: each is a term to look
+/// up in title and body, and every match of each is scored.
+pub const MAX_QUERY_TERMS: usize = 512;
 /// How many outlets and people the facets list.
 pub const FACET_SIZE: usize = 20;
 /// Snippets per hit.
@@ -132,9 +139,64 @@ impl Default for SearchRequest {
     }
 }
 
+/// Checks that `query` is within the limits on length, words and nesting.
+pub fn check_query(query: &str) -> Result<(), Error> {
+    if query.len() > MAX_QUERY_BYTES {
+        return Err(Error::Invalid(format!(
+            "the query is {} bytes long; the limit is {MAX_QUERY_BYTES}: shorten it, or split it \
+             into several searches",
+            query.len()
+        )));
+    }
+    let depth = nesting(query);
+    if depth > query::MAX_DEPTH {
+        return Err(Error::Invalid(format!(
+            "the query nests parentheses {depth} deep; the limit is {}: remove the extra \
+             parentheses",
+            query::MAX_DEPTH
+        )));
+    }
+    let terms = query::parse(query).root.as_ref().map_or(0, count_terms);
+    if terms > MAX_QUERY_TERMS {
+        return Err(Error::Invalid(format!(
+            "the query holds {terms} words and filters; the limit is {MAX_QUERY_TERMS}: \
+             split it into several searches"
+        )));
+    }
+    Ok(())
+}
+
+/// How deep parentheses outside quotes nest.
+fn nesting(query: &str) -> usize {
+    let (mut depth, mut deepest, mut quoted) = (0usize, 0usize, false);
+    for c in query.chars() {
+        match c {
+            '"' | '“' | '”' => quoted = !quoted,
+            '(' if !quoted => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' if !quoted => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// The terms a query tree looks up: a word each, a phrase's words, a filter.
+fn count_terms(node: &Node) -> usize {
+    match node {
+        Node::Word { .. } | Node::Prefix { .. } | Node::Keyword { .. } | Node::Dates { .. } => 1,
+        Node::Phrase { text, .. } => text.split_whitespace().count().max(1),
+        Node::And(children) | Node::Or(children) => children.iter().map(count_terms).sum(),
+        Node::Not(inner) => count_terms(inner),
+    }
+}
+
 impl SearchRequest {
-    /// Checks the paging and the date range.
+    /// Checks the query's size, the paging and the date range.
     pub fn validate(&self) -> Result<(), Error> {
+        check_query(&self.query)?;
         if self.limit > MAX_LIMIT {
             return Err(Error::Invalid(format!(
                 "limit {} is too large: ask for at most {MAX_LIMIT} hits and page with offset",

@@ -36,30 +36,88 @@ async fn empty_parameters_mean_their_defaults() {
 }
 
 #[tokio::test]
-async fn hostile_queries_are_answered_not_failed() {
+async fn queries_over_the_limits_are_400s_that_name_the_limit() {
     let app = TestApp::with_fixtures();
     let long = "ferry ".repeat(2000);
-    let many_terms: String = (0..1000).map(|i| format!("w{i} OR ")).collect::<String>() + "ferry";
+    let many_terms: String = (0..1000).map(|i| format!("w{i} ")).collect();
+    let many_or: String = (0..1000).map(|i| format!("w{i} OR ")).collect::<String>() + "ferry";
     let nested = format!("{}ferry{}", "(".repeat(500), ")".repeat(500));
     let unbalanced = format!("{}ferry", "(".repeat(500));
-    let operators = "OR AND NOT - + ( ) \" [ ] : * OR".to_string();
-    for query in [
-        long,
-        many_terms,
-        nested,
-        unbalanced,
-        operators,
-        "date:[".into(),
-        "*".into(),
-        "title:".into(),
+    for (query, fragment) in [
+        (long.as_str(), "12000 bytes long; the limit is 8192"),
+        (
+            many_terms.as_str(),
+            "1000 words and filters; the limit is 512",
+        ),
+        (many_or.as_str(), "1001 words and filters"),
+        (nested.as_str(), "500 deep; the limit is 32"),
+        (unbalanced.as_str(), "500 deep"),
     ] {
-        let answer = app.get(&format!("/api/search?q={}", encode(&query))).await;
-        assert_eq!(
-            answer.status,
-            StatusCode::OK,
-            "{}: {}",
-            &query[..query.len().min(40)],
-            answer.json
+        let answer = app.get(&format!("/api/search?q={}", encode(query))).await;
+        assert_error(&answer, StatusCode::BAD_REQUEST, "invalid_parameter");
+        let message = answer.json["error"]["message"].as_str().unwrap();
+        assert!(message.contains(fragment), "{message}");
+        // The article view's highlighting takes the same query, and the same limits.
+        let marked = app
+            .get(&format!(
+                "/api/articles/harbour-wind-farm?q={}",
+                encode(query)
+            ))
+            .await;
+        assert_error(&marked, StatusCode::BAD_REQUEST, "invalid_parameter");
+    }
+    // Just within the limits is searched.
+    let within: String = (0..512).map(|i| format!("w{i} OR ")).collect::<String>() + "ferry";
+    let within = &within[..within.len() - " OR ferry".len()];
+    assert!(within.len() <= 8192);
+    app.search(&format!("q={}", encode(within))).await;
+    let deep = format!("{}ferry{}", "(".repeat(32), ")".repeat(32));
+    assert_eq!(
+        app.search(&format!("q={}", encode(&deep))).await["total"],
+        3
+    );
+}
+
+#[tokio::test]
+async fn malformed_queries_are_answered_not_failed() {
+    let app = TestApp::with_fixtures();
+    for query in [
+        "OR AND NOT - + ( ) \" [ ] : * OR",
+        "date:[",
+        "*",
+        "title:",
+        "((((ferry",
+        "ferry))))",
+        "\"(((\" ferry",
+        "\u{0}\u{7f}\u{feff}ferry",
+        "outlet:",
+        "person:\"\"",
+        "date:[2025-13-45 TO 2025-02-30]",
+    ] {
+        let answer = app.get(&format!("/api/search?q={}", encode(query))).await;
+        assert_eq!(answer.status, StatusCode::OK, "{query}: {}", answer.json);
+    }
+}
+
+#[tokio::test]
+async fn an_offset_past_the_last_hit_is_an_empty_page_with_the_total() {
+    let app = TestApp::with_fixtures();
+    let results = app.search("q=ferry&offset=50").await;
+    assert_eq!(results["total"], 3);
+    assert_eq!(results["hits"].as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn repeated_and_unknown_parameters_of_the_article_view_are_400s() {
+    let app = TestApp::with_fixtures();
+    for uri in [
+        "/api/articles/harbour-wind-farm?q=a&q=b",
+        "/api/articles/harbour-wind-farm?format=xml",
+    ] {
+        assert_error(
+            &app.get(uri).await,
+            StatusCode::BAD_REQUEST,
+            "invalid_parameter",
         );
     }
 }

@@ -1,14 +1,18 @@
 //! A test application: a temporary index with the fixture articles, and
 //! the router over it, driven without a network.
 
+use std::net::SocketAddr;
+use std::sync::Arc;
+
 use axum::Router;
 use axum::body::Body;
+use axum::extract::connect_info::MockConnectInfo;
 use axum::http::{Method, Request, StatusCode};
 use serde_json::Value;
 use tempfile::TempDir;
 use tower::ServiceExt;
 
-use newsdesk::api::{self, AppState};
+use newsdesk::api::{self, AppState, Config};
 use newsdesk::index::{NewsIndex, WriterOptions};
 use newsdesk::ingest::parse::Item;
 use newsdesk::ingest::{Batch, Defaults, source};
@@ -23,9 +27,14 @@ pub const FIXTURES: &str = concat!(
 pub const SAMPLE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/sample/articles");
 
 pub struct TestApp {
+    /// Requests driven through it without a network come from loopback, as
+    /// from a client on the server's own machine; served for real, the
+    /// peer's own address wins.
     pub router: Router,
+    /// The router with no peer address at all.
+    bare: Router,
     /// Keeps the index folder alive as long as the app.
-    _dir: TempDir,
+    _dir: Arc<TempDir>,
 }
 
 /// The fixture articles, parsed.
@@ -72,6 +81,15 @@ impl TestApp {
     }
 
     fn over(items: Vec<Item>) -> TestApp {
+        TestApp::over_with(items, Config::default())
+    }
+
+    /// An app over the fixture articles, with the API configured by `config`.
+    pub fn with_config(config: Config) -> TestApp {
+        TestApp::over_with(fixture_items(), config)
+    }
+
+    fn over_with(items: Vec<Item>, config: Config) -> TestApp {
         let dir = tempfile::tempdir().expect("temporary folder");
         let index = NewsIndex::open_or_create(dir.path()).expect("index");
         let mut writer = index.writer(WRITER).expect("writer");
@@ -85,10 +103,10 @@ impl TestApp {
             batch.report.rejected
         );
         writer.commit().expect("commit");
-        TestApp {
-            router: api::router(AppState::new(index, writer)),
-            _dir: dir,
-        }
+        TestApp::serving(
+            api::router(AppState::with_config(index, writer, config)),
+            dir,
+        )
     }
 
     /// An app over an empty index.
@@ -96,9 +114,28 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temporary folder");
         let index = NewsIndex::open_or_create(dir.path()).expect("index");
         let writer = index.writer(WRITER).expect("writer");
+        TestApp::serving(api::router(AppState::new(index, writer)), dir)
+    }
+
+    fn serving(bare: Router, dir: TempDir) -> TestApp {
         TestApp {
-            router: api::router(AppState::new(index, writer)),
-            _dir: dir,
+            router: bare
+                .clone()
+                .layer(MockConnectInfo(SocketAddr::from(([127, 0, 0, 1], 50_000)))),
+            bare,
+            _dir: Arc::new(dir),
+        }
+    }
+
+    /// The app as a client on another machine sees it.
+    pub fn remote(&self) -> TestApp {
+        TestApp {
+            router: self.bare.clone().layer(MockConnectInfo(SocketAddr::from((
+                [203, 0, 113, 7],
+                50_000,
+            )))),
+            bare: self.bare.clone(),
+            _dir: self._dir.clone(),
         }
     }
 
@@ -125,7 +162,23 @@ impl TestApp {
         if let Some(content_type) = content_type {
             request = request.header("content-type", content_type);
         }
-        let request = request.body(Body::from(body.to_string())).expect("request");
+        self.request(request.body(Body::from(body.to_string())).expect("request"))
+            .await
+    }
+
+    /// Posts `body`, as bytes, to `/api/articles`.
+    pub async fn send_bytes(&self, content_type: Option<&str>, body: Vec<u8>) -> Answer {
+        let mut request = Request::builder().method(Method::POST).uri("/api/articles");
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        self.request(request.body(Body::from(body)).expect("request"))
+            .await
+    }
+
+    /// Sends a request built by the caller, with whatever headers it needs.
+    pub async fn request(&self, request: Request<Body>) -> Answer {
+        let uri = request.uri().to_string();
         let response = self
             .router
             .clone()

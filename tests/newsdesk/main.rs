@@ -8,14 +8,20 @@
 //! - `people`: the person recogniser and the grouping of names;
 //! - `errors`: what malformed requests get back;
 //! - `server`: a real server on a real port, and the `newsdesk` binary;
-//! - `cli`: `newsdesk ingest` and `newsdesk search`.
+//! - `cli`: `newsdesk ingest` and `newsdesk search`;
+//! - `crash`: `kill -9` during ingests and writes loses nothing acknowledged;
+//! - `security`: who may write, CORS, what errors reveal;
+//! - `limits`: bad input of every kind, answered with what to fix.
 
 mod articles;
 mod browser;
 mod cli;
+mod crash;
 mod errors;
 mod helpers;
+mod limits;
 mod pages;
 mod people;
 mod search;
+mod security;
 mod server;

@@ -54,10 +54,10 @@ async fn a_real_server_on_a_free_port_answers_and_shuts_down_gracefully() {
     );
 }
 
-/// A `newsdesk serve` process, killed when dropped.
-struct ServerProcess {
-    child: Child,
-    address: String,
+/// A `newsdesk serve` process, killed (SIGKILL) when dropped.
+pub struct ServerProcess {
+    pub child: Child,
+    pub address: String,
 }
 
 impl Drop for ServerProcess {
@@ -69,9 +69,15 @@ impl Drop for ServerProcess {
 
 /// Starts the binary on a free port and waits until it says it listens.
 fn start_binary(index: &std::path::Path) -> ServerProcess {
+    start_binary_with(index, &[])
+}
+
+/// Starts the binary with more flags.
+pub fn start_binary_with(index: &std::path::Path, flags: &[&str]) -> ServerProcess {
     let mut child = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
         .args(["serve", "--addr", "127.0.0.1:0", "--index"])
         .arg(index)
+        .args(flags)
         .env("RUST_LOG", "info")
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
@@ -128,4 +134,38 @@ async fn get_json(url: &str) -> Value {
     let response = reqwest::get(url).await.expect("the server answers");
     assert_eq!(response.status(), 200, "{url}");
     response.json().await.expect("JSON")
+}
+
+#[tokio::test]
+async fn ingest_against_a_running_server_names_it_and_leaves_the_index_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_binary_with(dir.path(), &[]);
+    let before = std::fs::read_dir(dir.path()).unwrap().count();
+    let output = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+        .args(["ingest", "--index"])
+        .arg(dir.path())
+        .arg(crate::helpers::FIXTURES)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let pid = server.child.id();
+    assert!(
+        stderr.contains(&format!(
+            "in use by newsdesk serve (pid {pid}), listening on http://{}",
+            server.address
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "curl -X POST http://{}/api/articles",
+            server.address
+        )),
+        "{stderr}"
+    );
+    // The refused ingest touched nothing: the server still serves the sample.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), before);
+    let stats = get_json(&format!("http://{}/api/stats", server.address)).await;
+    assert!(stats["articles"].as_u64().unwrap() > 0);
 }
