@@ -277,3 +277,23 @@ fn ingest_names_the_file_and_line_of_every_bad_input_and_indexes_the_rest() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_over_the_timeout_is_a_503_with_retry_after() {
+    let app = TestApp::with_config(Config {
+        request_timeout: Duration::from_millis(20),
+        ..Config::default()
+    });
+    let paragraph = "The council met on Monday to discuss the harbour ferry. ".repeat(40);
+    let body: String = (0..400)
+        .map(|i| {
+            format!(
+                "{}\n",
+                serde_json::json!({"id": format!("t{i}"), "body": paragraph})
+            )
+        })
+        .collect();
+    let answer = app.send_bytes(NDJSON, body.into_bytes()).await;
+    assert_error(&answer, StatusCode::SERVICE_UNAVAILABLE, "timeout");
+    assert_eq!(answer.headers["retry-after"], "1");
+}
