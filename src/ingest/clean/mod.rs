@@ -316,7 +316,10 @@ pub fn decode_references(text: &str) -> String {
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
-        let end = rest[1..].find(';').map(|e| e + 1).filter(|&e| e <= 10);
+        // A reference ends within ten bytes of its `&`, so its `;` is
+        // looked for no further: a long run of `&` without one would
+        // otherwise be scanned to its end once for every `&`.
+        let end = rest.bytes().take(11).position(|b| b == b';');
         let decoded = end.and_then(|end| {
             let name = &rest[1..end];
             let c = match name {
@@ -410,6 +413,16 @@ mod tests {
             normalise_line("&#163;1.8m fine &amp; a &#x2014; dash, AT&T and &bogus; stay"),
             "£1.8m fine & a — dash, AT&T and &bogus; stay"
         );
+    }
+
+    #[test]
+    fn a_long_run_of_ampersands_is_read_once() {
+        let line = "&".repeat(1 << 20);
+        let started = std::time::Instant::now();
+        assert_eq!(decode_references(&line), line);
+        // Reading the run to its end for every `&` took minutes.
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        assert_eq!(decode_references("&&amp;&#38;;&"), "&&&;&");
     }
 
     #[test]
