@@ -155,11 +155,12 @@ pub fn json_document(source: &str, text: &str) -> Result<Vec<Item>, Rejection> {
     if trimmed.starts_with('[') {
         let elements: Vec<&RawValue> =
             serde_json::from_str(text).map_err(|err| syntax_error(source, &err))?;
+        let mut lines = Lines::new(text);
         Ok(elements
             .into_iter()
             .enumerate()
             .map(|(index, element)| {
-                let mut origin = Origin::line(source, line_of(text, element.get()));
+                let mut origin = Origin::line(source, lines.of(element.get()));
                 origin.item = Some(index + 1);
                 json_value(origin, element.get())
             })
@@ -209,15 +210,43 @@ fn describe_json_error(err: &serde_json::Error) -> String {
     format!("{message} (column {})", err.column())
 }
 
-/// The 1-based line of `part`, a sub-slice of `text`.
-fn line_of(text: &str, part: &str) -> usize {
-    let offset = (part.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
-    let offset = offset.min(text.len());
-    text.as_bytes()[..offset]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+/// The 1-based lines of sub-slices of a text, asked for in the order they
+/// come: each answer counts line breaks from where the one before stopped,
+/// so that the elements of a long array cost one pass over the text, not
+/// one each.
+pub(crate) struct Lines<'t> {
+    text: &'t str,
+    offset: usize,
+    line: usize,
+}
+
+impl<'t> Lines<'t> {
+    pub(crate) fn new(text: &'t str) -> Lines<'t> {
+        Lines {
+            text,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The line on which `part`, a sub-slice of the text, starts.
+    pub(crate) fn of(&mut self, part: &str) -> usize {
+        let offset = (part.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
+        self.at(offset.min(self.text.len()))
+    }
+
+    /// The line of the byte at `offset`.
+    pub(crate) fn at(&mut self, offset: usize) -> usize {
+        if offset < self.offset {
+            (self.offset, self.line) = (0, 1);
+        }
+        self.line += self.text.as_bytes()[self.offset..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.offset = offset;
+        self.line
+    }
 }
 
 fn from_value(origin: Origin, value: Value) -> Item {
@@ -419,6 +448,18 @@ mod tests {
         assert_eq!(line, Some(4));
         assert!(why.contains("array of strings"), "{why}");
         assert_eq!(ok(items[3].clone()).body, "four");
+    }
+
+    #[test]
+    fn lines_are_counted_on_from_the_last_answer_or_again_when_asked_for_an_earlier_one() {
+        let text = "a\nb\n\nc";
+        let mut lines = Lines::new(text);
+        assert_eq!(lines.at(0), 1);
+        assert_eq!(lines.at(2), 2);
+        assert_eq!(lines.at(5), 4);
+        assert_eq!(lines.at(2), 2);
+        assert_eq!(lines.of(&text[5..]), 4);
+        assert_eq!(lines.of("elsewhere"), 4);
     }
 
     #[test]

@@ -12,23 +12,20 @@
 //! are indexed with their text as it stands. Pure code: no I/O.
 
 use super::clean::decode_references;
-use super::parse::Item;
+use super::parse::{Item, Lines};
 use super::{Origin, RawArticle, Rejection};
 use crate::article::{ArticleId, PublicationDate};
 
 /// Parses every story of a Reuters-21578 file.
 pub fn parse(source: &str, text: &str) -> Vec<Item> {
     let mut items = Vec::new();
+    let mut lines = Lines::new(text);
     let mut from = 0;
     while let Some(start) = text[from..].find("<REUTERS").map(|i| from + i) {
         let end = text[start..]
             .find("</REUTERS>")
             .map_or(text.len(), |i| start + i + "</REUTERS>".len());
-        let line = text.as_bytes()[..start]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
+        let line = lines.at(start);
         items.push(story(Origin::line(source, line), &text[start..end]));
         from = end;
     }
