@@ -13,6 +13,8 @@
 //! `ReportageNewsArticle`, `Article`, …), including inside `@graph`.
 //! Pure code: no I/O.
 
+use std::collections::HashMap;
+
 use dom_query::Document;
 use dom_smoothie::{Config, Readability, TextMode};
 use serde_json::Value;
@@ -25,9 +27,24 @@ use crate::article::{ArticleUrl, PublicationDate};
 /// seconds: no article page comes close.
 const MAX_ELEMENTS: usize = 100_000;
 
+/// Pages whose elements nest deeper than this are refused before they are
+/// parsed. Article pages nest a few dozen deep; the HTML parser's time
+/// grows with the number of tags times the depth, so thousands of nested
+/// `<div>`s took minutes.
+const MAX_NESTING: usize = 256;
+
 /// Parses one HTML page into one article.
 pub fn parse(source: &str, html: &str) -> Item {
     let origin = Origin::file(source);
+    if nesting(html, MAX_NESTING) > MAX_NESTING {
+        return Err(Rejection::new(
+            origin,
+            format!(
+                "the page nests its elements more than {MAX_NESTING} deep; \
+                 no article page comes close (unclosed tags?)"
+            ),
+        ));
+    }
     let document = Document::from(html);
     let meta = Metadata::read(&document);
     let config = Config {
@@ -63,6 +80,67 @@ pub fn parse(source: &str, html: &str) -> Item {
         }
     }
     Ok((article, warnings))
+}
+
+/// Elements that do not hold others, or that the parser closes by itself
+/// when the next one opens: they do not add to the nesting.
+const NOT_NESTING: [&str; 39] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "param", "keygen", "frame", "basefont", "bgsound", "p", "li", "dt", "dd", "option",
+    "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot", "colgroup", "caption", "rb", "rt",
+    "rtc", "rp", "html", "head", "body",
+];
+
+/// Elements whose content is text, not tags.
+const RAW_TEXT: [&str; 9] = [
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
+];
+
+/// How deep the page's elements nest, as far as one pass over its tags can
+/// tell without parsing (and counting no further than past `limit`): the
+/// elements opened and not yet closed, leaving out those of [`NOT_NESTING`],
+/// comments and the text of [`RAW_TEXT`] elements.
+fn nesting(html: &str, limit: usize) -> usize {
+    let html = html.to_ascii_lowercase();
+    let mut open: HashMap<&str, usize> = HashMap::new();
+    let (mut depth, mut deepest) = (0, 0);
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        if let Some(comment) = rest.strip_prefix("!--") {
+            rest = comment.find("-->").map_or("", |end| &comment[end + 3..]);
+            continue;
+        }
+        let closing = rest.starts_with('/');
+        let tag = &rest[usize::from(closing)..];
+        let name_len = tag
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .unwrap_or(tag.len());
+        let name = &tag[..name_len];
+        if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let end = rest.find('>').map_or(rest.len(), |end| end + 1);
+        let self_closing = rest[..end].ends_with("/>");
+        rest = &rest[end..];
+        if closing {
+            if let Some(count) = open.get_mut(name).filter(|count| **count > 0) {
+                *count -= 1;
+                depth -= 1;
+            }
+        } else if RAW_TEXT.contains(&name) {
+            let close = format!("</{name}");
+            rest = rest.find(&close).map_or("", |end| &rest[end..]);
+        } else if !self_closing && !NOT_NESTING.contains(&name) {
+            *open.entry(name).or_default() += 1;
+            depth += 1;
+            deepest = deepest.max(depth);
+            if deepest > limit {
+                break;
+            }
+        }
+    }
+    deepest
 }
 
 /// What the page says about itself.
@@ -251,6 +329,33 @@ mod tests {
         let (article, _) = parse("pier.html", &page).unwrap();
         assert_eq!(article.outlet.as_deref(), Some("Harbour Gazette"));
         assert_eq!(article.date.unwrap().to_string(), "2025-03-02T08:15:00Z");
+    }
+
+    #[test]
+    fn nesting_counts_open_elements_but_not_void_ones_comments_or_scripts() {
+        assert_eq!(nesting(PAGE, 100), 2);
+        let page = "<DIV><div><br><img src=x><p><li><span/>\
+                    <!-- <div><div><div> --><script>if (a<b) '<div><div>'</script>\
+                    </div><div><div>";
+        assert_eq!(nesting(page, 100), 3);
+        // A stray end tag does not undo an element that was never opened.
+        assert_eq!(nesting("</div></div><div><div>", 100), 2);
+    }
+
+    #[test]
+    fn a_page_nested_thousands_deep_is_refused_at_once() {
+        let page = format!(
+            "<html><body>{}<p>{}</p></body></html>",
+            "<div>".repeat(20_000),
+            "Some words of a paragraph. ".repeat(20)
+        );
+        let started = std::time::Instant::now();
+        let rejection = parse("deep.html", &page).unwrap_err();
+        assert!(rejection.reason.contains("nests"), "{}", rejection.reason);
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        // Thirty deep is an ordinary page.
+        let page = page.replace(&"<div>".repeat(20_000), &"<div>".repeat(30));
+        assert!(parse("ok.html", &page).is_ok());
     }
 
     #[test]
