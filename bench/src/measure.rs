@@ -76,7 +76,16 @@ pub fn measure_child(report: &Path, program: &str, args: &[String]) -> anyhow::R
 /// The peak resident memory of a running process (`VmHWM`).
 pub fn peak_rss_of(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    status_bytes(&status, "VmHWM")
+}
+
+/// A memory field of a `/proc/PID/status` text (`VmRSS:   1234 kB`), in
+/// bytes.
+pub fn status_bytes(status: &str, field: &str) -> Option<u64> {
+    let line = status.lines().find(|l| {
+        l.strip_prefix(field)
+            .is_some_and(|rest| rest.starts_with(':'))
+    })?;
     let kilobytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kilobytes * 1024)
 }
@@ -185,7 +194,7 @@ pub fn drive<'a>(
 }
 
 /// The nearest-rank percentile of sorted latencies, in milliseconds.
-fn percentile(sorted: &[Duration], fraction: f64) -> f64 {
+pub fn percentile(sorted: &[Duration], fraction: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }

@@ -160,22 +160,7 @@ struct Facets {
 
 impl Client for HttpClient {
     fn search(&mut self, query: &Query) -> anyhow::Result<Answer> {
-        let mut request = self
-            .agent
-            .get(&self.search)
-            .query("q", query.text())
-            .query("limit", "10");
-        for (name, value) in [
-            ("outlet", &query.outlet),
-            ("person", &query.person),
-            ("from", &query.from),
-            ("to", &query.to),
-        ] {
-            if let Some(value) = value {
-                request = request.query(name, value);
-            }
-        }
-        let mut response = request.call()?;
+        let mut response = search_request(&self.agent, &self.search, query).call()?;
         let body = response.body_mut().read_to_string()?;
         let parsed: SearchResponse = serde_json::from_str(&body)?;
         Ok(Answer {
@@ -186,4 +171,25 @@ impl Client for HttpClient {
                 + parsed.facets.date.len(),
         })
     }
+}
+
+/// `query` as a user's full request to `GET /api/search` at `url`: the top
+/// 10 hits, with its filters.
+pub fn search_request(
+    agent: &ureq::Agent,
+    url: &str,
+    query: &Query,
+) -> ureq::RequestBuilder<ureq::typestate::WithoutBody> {
+    let mut request = agent.get(url).query("q", query.text()).query("limit", "10");
+    for (name, value) in [
+        ("outlet", &query.outlet),
+        ("person", &query.person),
+        ("from", &query.from),
+        ("to", &query.to),
+    ] {
+        if let Some(value) = value {
+            request = request.query(name, value);
+        }
+    }
+    request
 }
