@@ -18,6 +18,7 @@ mod browser;
 mod cli;
 mod crash;
 mod errors;
+mod fuzz_regressions;
 mod helpers;
 mod limits;
 mod pages;
