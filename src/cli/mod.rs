@@ -2,7 +2,8 @@
 //! command. `main.rs` only parses and dispatches.
 //!
 //! Every setting is a flag that can also be given as an environment variable
-//! (`NEWSDESK_…`); the flag wins.
+//! (`NEWSDESK_…`) or in a TOML file (`--config`); a flag wins over the
+//! environment, which wins over the file (see [`settings`]).
 
 mod eval;
 mod ingest;
@@ -10,6 +11,7 @@ mod inspect;
 mod ner;
 mod search;
 mod serve;
+mod settings;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -23,19 +25,58 @@ use clap::{Args, Parser, Subcommand};
 /// serve --help`); on a fresh install it first indexes a few bundled sample
 /// articles, so there is something to search at once.
 #[derive(Debug, Parser)]
-#[command(name = "newsdesk", version, args_conflicts_with_subcommands = true)]
+#[command(name = "newsdesk", version)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
     #[command(flatten)]
     pub serve: ServeArgs,
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+/// Settings every command takes.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// A TOML file of settings, keyed by the flags' long names (`addr =
+    /// "0.0.0.0:8080"`). Flags and environment variables win over it.
+    #[arg(long, env = "NEWSDESK_CONFIG", global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// How to write logs (to standard error): `text` for people, `json` for
+    /// log collectors (one object a line).
+    #[arg(
+        long,
+        env = "NEWSDESK_LOG_FORMAT",
+        global = true,
+        default_value = "text",
+        value_parser = ["text", "json"],
+        value_name = "FORMAT"
+    )]
+    pub log_format: String,
+    /// What to log, as tracing filter directives (`debug`,
+    /// `newsdesk=debug,tantivy=warn`). Default: `info` for the server, `warn`
+    /// for other commands, or RUST_LOG when set.
+    #[arg(long, env = "NEWSDESK_LOG", global = true, value_name = "FILTER")]
+    pub log: Option<String>,
+    /// Print each setting of the command, its value and where it came from
+    /// (flag, environment, file and line, or default), and exit.
+    #[arg(long, global = true)]
+    pub print_settings: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the search API over HTTP (the default command).
+    ///
+    /// Each setting is a flag, an environment variable (shown as `env:`) and
+    /// a key of the `--config` file, named as the flag: a flag wins over the
+    /// environment, the environment over the file, the file over the
+    /// default. `--print-settings` shows what applies and why.
     Serve(ServeArgs),
     /// Index articles from files, folders or standard input.
+    ///
+    /// Settings (the flags with an environment variable) can also be given
+    /// in the `--config` file, as for `serve`.
     Ingest(IngestArgs),
     /// Search the index from the terminal.
     Search(SearchArgs),
@@ -260,7 +301,12 @@ pub struct IngestArgs {
     /// Save what is indexed so far at least this often, in seconds, so that
     /// an interrupted run keeps most of its work (running it again
     /// completes it). The summary at the end says everything is saved.
-    #[arg(long, default_value_t = 60.0, value_name = "SECONDS")]
+    #[arg(
+        long,
+        env = "NEWSDESK_COMMIT_INTERVAL",
+        default_value_t = 60.0,
+        value_name = "SECONDS"
+    )]
     pub commit_interval: f64,
 }
 
@@ -308,6 +354,21 @@ pub struct SearchArgs {
     pub json: bool,
     #[command(flatten)]
     pub aliases: AliasesArg,
+}
+
+/// Reads the command line, with the settings file it names. clap's errors
+/// and `--help` end the process as clap does; a bad settings file comes back
+/// as a message naming the file and line.
+pub fn parse() -> Result<Cli, String> {
+    match settings::parse_from(std::env::args_os().collect()) {
+        Err(err) => err.exit(),
+        Ok(Err(message)) => Err(message),
+        Ok(Ok(parsed)) if parsed.cli.global.print_settings => {
+            print!("{}", parsed.report);
+            std::process::exit(0)
+        }
+        Ok(Ok(parsed)) => Ok(parsed.cli),
+    }
 }
 
 /// Runs the command. Errors that stop a command come back here for `main`

@@ -281,3 +281,67 @@ fn batch_flags_give_the_outlet_and_date_articles_lack() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad.stderr).contains("2025-02-30"));
 }
+
+#[test]
+fn a_flag_beats_the_environment_which_beats_the_settings_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("newsdesk.toml");
+    std::fs::write(
+        &file,
+        "addr = \"127.0.0.1:7001\"\nmax-queued = 7\nrequest-timeout = 9\nlog-format = \"json\"\n",
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+        .args(["serve", "--print-settings", "--max-queued", "8"])
+        .env("NEWSDESK_CONFIG", &file)
+        .env("NEWSDESK_REQUEST_TIMEOUT", "11")
+        .env("NEWSDESK_API_KEY", "a-secret-key-of-some-length")
+        .env_remove("NEWSDESK_ADDR")
+        .env_remove("NEWSDESK_MAX_QUEUED")
+        .env_remove("NEWSDESK_LOG_FORMAT")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let settings = text(&output.stdout);
+    let setting = |name: &str| -> Vec<String> {
+        let line = settings
+            .lines()
+            .find(|line| line.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("no {name} in:\n{settings}"));
+        line.split_whitespace()
+            .skip(1)
+            .map(str::to_string)
+            .collect()
+    };
+    let from_file = |line: usize| format!("{}:{line}", file.display());
+    assert_eq!(setting("addr"), ["127.0.0.1:7001", &from_file(1)]);
+    assert_eq!(setting("max-queued"), ["8", "flag"]);
+    assert_eq!(
+        setting("request-timeout"),
+        ["11", "$NEWSDESK_REQUEST_TIMEOUT"]
+    );
+    assert_eq!(setting("log-format"), ["json", &from_file(4)]);
+    assert_eq!(setting("max-body-bytes"), ["67108864", "default"]);
+    // The key itself is never printed.
+    assert!(!settings.contains("a-secret-key"), "{settings}");
+    assert_eq!(setting("api-key")[..3], ["(set,", "not", "shown)"]);
+}
+
+#[test]
+fn a_bad_settings_file_stops_the_command_with_its_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("newsdesk.toml");
+    std::fs::write(&file, "addr = \"127.0.0.1:7001\"\nmax-queued = -3\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_newsdesk"))
+        .args(["serve", "--config"])
+        .arg(&file)
+        .env_remove("NEWSDESK_MAX_QUEUED")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.starts_with(&format!("error: {}:2: `max-queued`", file.display())),
+        "{stderr}"
+    );
+}
