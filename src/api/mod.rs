@@ -12,6 +12,7 @@
 
 mod articles;
 mod auth;
+pub mod client;
 pub mod dto;
 pub mod error;
 mod extract;

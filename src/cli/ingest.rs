@@ -19,6 +19,9 @@ use crate::ingest::{Batch, Defaults, Rejection, Report, Warning};
 const MAX_WARNINGS_SHOWN: usize = 20;
 
 pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
+    if let Some(server) = args.server.clone() {
+        return super::send::run(args, &server);
+    }
     let started = Instant::now();
     let defaults = Defaults {
         outlet: args.outlet.filter(|o| !o.trim().is_empty()),
@@ -118,7 +121,11 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
         .commit()
         .context("the articles could not be saved to the index")?;
     bar.finish_and_clear();
-    print_summary(&report, &args.index.index, started.elapsed().as_secs_f64());
+    print_summary(
+        &report,
+        &args.index.index.display().to_string(),
+        started.elapsed().as_secs_f64(),
+    );
     Ok(if report.rejected.is_empty() {
         ExitCode::SUCCESS
     } else {
@@ -160,7 +167,9 @@ impl Pending {
     }
 }
 
-fn print_summary(report: &Report, index: &std::path::Path, seconds: f64) {
+/// The warnings, rejections and counts of a run; `destination` is the index
+/// folder or the server.
+pub(super) fn print_summary(report: &Report, destination: &str, seconds: f64) {
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     for warning in report.warnings.iter().take(MAX_WARNINGS_SHOWN) {
@@ -196,16 +205,15 @@ fn print_summary(report: &Report, index: &std::path::Path, seconds: f64) {
         String::new()
     };
     println!(
-        "read {} item{} in {seconds:.1} s into {}: {} indexed (new), {} replaced, {} rejected{appended}",
+        "read {} item{} in {seconds:.1} s into {destination}: {} indexed (new), {} replaced, {} rejected{appended}",
         report.read,
         plural(report.read),
-        index.display(),
         report.indexed,
         report.replaced,
         report.rejected.len()
     );
 }
 
-fn plural(n: usize) -> &'static str {
+pub(super) fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }

@@ -10,6 +10,7 @@ mod ingest;
 mod inspect;
 mod ner;
 mod search;
+mod send;
 mod serve;
 mod settings;
 
@@ -80,6 +81,9 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Search the index from the terminal.
     Search(SearchArgs),
+    /// Exit 0 when the server at --addr answers /healthz, 1 otherwise (the
+    /// container image's HEALTHCHECK).
+    Healthcheck(HealthcheckArgs),
     /// Show what ingest makes of files, without indexing them: the fields
     /// found and where from, and every span cleaning removed and why.
     Inspect(InspectArgs),
@@ -308,6 +312,35 @@ pub struct IngestArgs {
         value_name = "SECONDS"
     )]
     pub commit_interval: f64,
+    /// Send the articles to this running server (`http://HOST:PORT`)
+    /// instead of writing to an index here: for when a server holds the
+    /// index. The server cleans and indexes them as it would a POST.
+    #[arg(long, env = "NEWSDESK_SERVER", value_name = "URL")]
+    pub server: Option<String>,
+    /// The key the server's writes need, with --server.
+    #[arg(
+        long,
+        env = "NEWSDESK_API_KEY",
+        hide_env_values = true,
+        value_name = "KEY"
+    )]
+    pub api_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HealthcheckArgs {
+    /// The server's address, as given to `serve` (an address of all
+    /// interfaces, such as 0.0.0.0, is asked on loopback).
+    #[arg(
+        long,
+        env = "NEWSDESK_ADDR",
+        default_value = "127.0.0.1:8080",
+        value_name = "HOST:PORT"
+    )]
+    pub addr: SocketAddr,
+    /// How long to wait for the answer, in seconds.
+    #[arg(long, default_value_t = 5, value_name = "SECONDS")]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -379,6 +412,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Serve(args)) => serve::run(args),
         Some(Command::Ingest(args)) => ingest::run(args),
         Some(Command::Search(args)) => search::run(args),
+        Some(Command::Healthcheck(args)) => serve::healthcheck(args),
         Some(Command::Inspect(args)) => inspect::run(args),
         Some(Command::Eval(EvalCommand::Cleaning(args))) => eval::cleaning(args),
         Some(Command::Eval(EvalCommand::People(args))) => eval::people(args),

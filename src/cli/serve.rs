@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use super::ServeArgs;
+use super::{HealthcheckArgs, ServeArgs};
 use crate::api::{self, ApiKey, AppState};
 use crate::index::{NewsIndex, WriterOptions};
 use crate::ingest::{Batch, Defaults};
@@ -110,6 +110,38 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     .await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Asks the server at `args.addr` for `/healthz`.
+pub fn healthcheck(args: HealthcheckArgs) -> anyhow::Result<ExitCode> {
+    let mut addr = args.addr;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(if addr.is_ipv4() {
+            std::net::Ipv4Addr::LOCALHOST.into()
+        } else {
+            std::net::Ipv6Addr::LOCALHOST.into()
+        });
+    }
+    let remote = api::client::Remote::new(
+        &format!("http://{addr}"),
+        None,
+        Duration::from_secs(args.timeout.max(1)),
+    )
+    .map_err(anyhow::Error::msg)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")?;
+    match runtime.block_on(remote.health()) {
+        Ok(()) => {
+            println!("ok: {} answers", remote.address());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(message) => {
+            eprintln!("unhealthy: {message}");
+            Ok(ExitCode::from(1))
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or, on Unix, SIGTERM (what `docker stop` sends).

@@ -168,22 +168,28 @@ pub struct Prepared {
     pub appended: Vec<Prepared>,
 }
 
+/// The rejection of an article whose body is over `max_bytes`.
+pub fn oversize(raw: &RawArticle, max_bytes: usize) -> Option<Rejection> {
+    (raw.body.len() > max_bytes).then(|| {
+        Rejection::new(
+            raw.origin.clone(),
+            format!(
+                "the article body is {} bytes, over the limit of {max_bytes} bytes an article: \
+                 split it into articles (or raise the limit with --max-article-bytes)",
+                raw.body.len(),
+            ),
+        )
+    })
+}
+
 /// Cleans and extracts a raw article into the [`Article`] to index, and
 /// the articles appended to its page.
 ///
 /// Fails only when nothing worth indexing is left: an empty body, one that
 /// is all furniture, or one over `defaults.max_article_bytes`.
 pub fn prepare(raw: RawArticle, defaults: &Defaults) -> Result<Prepared, Rejection> {
-    if raw.body.len() > defaults.max_article_bytes {
-        return Err(Rejection::new(
-            raw.origin,
-            format!(
-                "the article body is {} bytes, over the limit of {} bytes an article: \
-                 split it into articles (or raise the limit with --max-article-bytes)",
-                raw.body.len(),
-                defaults.max_article_bytes
-            ),
-        ));
+    if let Some(rejection) = oversize(&raw, defaults.max_article_bytes) {
+        return Err(rejection);
     }
     let cleaned = clean::clean(&raw.body);
     let extracted = extract::extract(&raw, &cleaned, defaults);

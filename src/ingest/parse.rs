@@ -177,6 +177,28 @@ pub fn json_line(source: &str, line_no: usize, line: &str) -> Item {
     json_value(Origin::line(source, line_no), line)
 }
 
+/// The article as one line of the JSON that [`json_line`] reads back: what
+/// `ingest --server` sends, so that the server makes of it what a local
+/// ingest would.
+pub fn to_json_line(raw: &RawArticle) -> String {
+    let mut object = serde_json::Map::new();
+    let mut put = |key: &str, value: Option<String>| {
+        if let Some(value) = value {
+            object.insert(key.to_string(), Value::from(value));
+        }
+    };
+    put("id", raw.id.as_ref().map(ToString::to_string));
+    put("url", raw.url.as_ref().map(ToString::to_string));
+    put("title", raw.title.clone());
+    put("outlet", raw.outlet.clone());
+    put("date", raw.date.as_ref().map(ToString::to_string));
+    if !raw.people.is_empty() {
+        object.insert("people".to_string(), Value::from(raw.people.clone()));
+    }
+    object.insert("body".to_string(), Value::from(raw.body.as_str()));
+    Value::Object(object).to_string()
+}
+
 fn json_value(origin: Origin, text: &str) -> Item {
     match serde_json::from_str::<Value>(text) {
         Ok(value) => from_value(origin, value),
@@ -385,6 +407,27 @@ mod tests {
 
     fn ok(item: Item) -> RawArticle {
         item.expect("item was rejected").0
+    }
+
+    #[test]
+    fn an_article_written_as_a_json_line_reads_back_the_same() {
+        let given = ok(json_line(
+            "s",
+            1,
+            r#"{"id": "a-1", "url": "https://news.example/a", "title": "T \"q\"",
+                "outlet": "The Example", "date": "2025-08-14T09:30:00+01:00",
+                "people": ["Ann Lee"], "body": "First.\n\nSecond, with\ttabs."}"#,
+        ));
+        let line = to_json_line(&given);
+        assert!(!line.contains('\n'), "{line}");
+        let back = ok(json_line("s", 1, &line));
+        assert_eq!(format!("{back:?}"), format!("{given:?}"));
+        let bare = RawArticle::from_body(Origin::file("s"), "Just text.".to_string());
+        let back = ok(json_line("s", 1, &to_json_line(&bare)));
+        assert_eq!(
+            (back.id, back.title, back.date, back.body),
+            (None, None, None, "Just text.".to_string())
+        );
     }
 
     fn reason(item: Item) -> (Option<usize>, String) {

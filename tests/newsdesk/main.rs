@@ -8,7 +8,8 @@
 //! - `people`: the person recogniser and the grouping of names;
 //! - `errors`: what malformed requests get back;
 //! - `server`: a real server on a real port, and the `newsdesk` binary;
-//! - `cli`: `newsdesk ingest` and `newsdesk search`;
+//! - `cli`: `newsdesk ingest` and `newsdesk search`, and the settings;
+//! - `remote`: `newsdesk ingest --server` and `newsdesk healthcheck`;
 //! - `crash`: `kill -9` during ingests and writes loses nothing acknowledged;
 //! - `security`: who may write, CORS, what errors reveal;
 //! - `limits`: bad input of every kind, answered with what to fix.
@@ -23,6 +24,7 @@ mod helpers;
 mod limits;
 mod pages;
 mod people;
+mod remote;
 mod search;
 mod security;
 mod server;
