@@ -11,7 +11,8 @@
 //! - `cli`: `newsdesk ingest` and `newsdesk search`;
 //! - `crash`: `kill -9` during ingests and writes loses nothing acknowledged;
 //! - `security`: who may write, CORS, what errors reveal;
-//! - `limits`: bad input of every kind, answered with what to fix.
+//! - `limits`: bad input of every kind, answered with what to fix;
+//! - `metrics`: the series at `/metrics` move as requests are answered.
 
 mod articles;
 mod browser;
@@ -21,6 +22,7 @@ mod errors;
 mod fuzz_regressions;
 mod helpers;
 mod limits;
+mod metrics;
 mod pages;
 mod people;
 mod search;
