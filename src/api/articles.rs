@@ -88,6 +88,7 @@ pub async fn delete(
         })
         .await?;
     if existed {
+        state.metrics().deleted();
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::ArticleNotFound(id.to_string()))
@@ -201,6 +202,9 @@ pub async fn create(
             Ok((report, accepted))
         })
         .await?;
+    state
+        .metrics()
+        .posted(report.indexed, report.replaced, report.rejected.len());
     if accepted.is_empty() {
         let details: Vec<ItemError> = report
             .rejected

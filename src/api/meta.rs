@@ -22,7 +22,8 @@ pub async fn root() -> Json<Value> {
             "add articles": "POST /api/articles (application/json, application/x-ndjson or text/plain)",
             "delete article": "DELETE /api/articles/{id}",
             "stats": "GET /api/stats",
-            "health": "GET /healthz"
+            "health": "GET /healthz",
+            "metrics": "GET /metrics (Prometheus)"
         }
     }))
 }

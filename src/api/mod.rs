@@ -17,6 +17,7 @@ pub mod dto;
 pub mod error;
 mod extract;
 mod meta;
+mod metrics;
 mod search;
 mod web;
 
@@ -33,12 +34,11 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
-use tracing::Level;
 
 use crate::index::{Indexer, NewsIndex};
 pub use auth::ApiKey;
 pub use error::ApiError;
+use metrics::Metrics;
 
 /// How much the server takes on, and from whom. [`Config::default`] is what
 /// `newsdesk serve` uses unless told otherwise.
@@ -95,6 +95,7 @@ struct Shared {
     search_queue: Semaphore,
     /// The writes running or waiting for the writer.
     write_queue: Semaphore,
+    metrics: Metrics,
 }
 
 impl AppState {
@@ -106,6 +107,7 @@ impl AppState {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         AppState {
             inner: Arc::new(Shared {
+                metrics: Metrics::new(index.path().is_some()),
                 index,
                 writer: Mutex::new(writer),
                 searches: Arc::new(Semaphore::new(cores)),
@@ -122,6 +124,10 @@ impl AppState {
 
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
     }
 
     /// Runs `work` with the index on a blocking thread, once a search slot
@@ -211,11 +217,13 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/favicon.svg", get(web::icon))
         .route("/api", get(meta::root))
         .route("/healthz", get(meta::health))
+        .route("/metrics", get(metrics::scrape))
         .nest("/api", api)
         .fallback(meta::not_found)
-        .with_state(state)
-        // Layers wrap what comes before them: the trace sees the final
-        // answer, and every error below it leaves as our JSON.
+        .with_state(state.clone())
+        // Layers wrap what comes before them: the log line and the series
+        // see the final answer, and every error below them leaves as our
+        // JSON.
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
@@ -229,11 +237,10 @@ pub fn router(state: AppState) -> Router {
         Some(cors) => app.layer(cors),
         None => app,
     };
-    app.layer(
-        TraceLayer::new_for_http()
-            .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-            .on_response(DefaultOnResponse::new().level(Level::INFO)),
-    )
+    app.layer(axum::middleware::from_fn_with_state(
+        state,
+        metrics::observe,
+    ))
 }
 
 /// Checks that `origin` is one a browser sends (`https://news.example.org`,
@@ -303,7 +310,7 @@ mod tests {
     use super::*;
     use crate::index::WriterOptions;
 
-    fn state(max_queued: usize) -> AppState {
+    pub(super) fn state(max_queued: usize) -> AppState {
         let index = NewsIndex::in_memory().unwrap();
         let writer = index
             .writer(WriterOptions {

@@ -218,6 +218,30 @@ impl NewsIndex {
         self.path.as_deref()
     }
 
+    /// The bytes the files of the index folder take, `None` for an index in
+    /// memory. tantivy keeps every file in the folder itself, so one listing
+    /// is enough: it costs a `stat` a file, however large the index.
+    pub fn size_on_disk(&self) -> Result<Option<u64>, Error> {
+        let Some(dir) = &self.path else {
+            return Ok(None);
+        };
+        let io_error = |source| Error::Io {
+            path: dir.clone(),
+            source,
+        };
+        let mut bytes = 0;
+        for entry in std::fs::read_dir(dir).map_err(io_error)? {
+            // A file removed by a merge while it is being listed no longer
+            // takes any room: it counts for nothing rather than failing.
+            if let Ok(metadata) = entry.map_err(io_error)?.metadata()
+                && metadata.is_file()
+            {
+                bytes += metadata.len();
+            }
+        }
+        Ok(Some(bytes))
+    }
+
     /// The analyser of a field, as registered at open.
     pub fn analyzer(&self, name: &str) -> tantivy::tokenizer::TextAnalyzer {
         self.index
@@ -248,6 +272,27 @@ mod tests {
         NewsIndex::open_or_create(dir.path()).unwrap();
         let reopened = NewsIndex::open_or_create(dir.path()).unwrap();
         assert_eq!(reopened.num_articles(), 0);
+    }
+
+    #[test]
+    fn the_size_on_disk_grows_with_a_commit_and_is_none_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = NewsIndex::open_or_create(dir.path()).unwrap();
+        let empty = index.size_on_disk().unwrap().unwrap();
+        let mut writer = index.writer(WriterOptions::default()).unwrap();
+        let mut batch = crate::ingest::Batch::new(&mut writer, Default::default());
+        batch
+            .add(crate::ingest::parse::text(
+                "test",
+                "The ferry sailed at dawn.",
+            ))
+            .unwrap();
+        writer.commit().unwrap();
+        assert!(index.size_on_disk().unwrap().unwrap() > empty);
+        assert_eq!(
+            NewsIndex::in_memory().unwrap().size_on_disk().unwrap(),
+            None
+        );
     }
 
     #[test]

@@ -179,17 +179,7 @@ impl TestApp {
     /// Sends a request built by the caller, with whatever headers it needs.
     pub async fn request(&self, request: Request<Body>) -> Answer {
         let uri = request.uri().to_string();
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("response");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .expect("body");
+        let (status, headers, bytes) = self.respond(request).await;
         let json = if bytes.is_empty() {
             Value::Null
         } else {
@@ -205,6 +195,32 @@ impl TestApp {
             headers,
             json,
         }
+    }
+
+    /// Gets `uri`, whose answer is text rather than JSON.
+    pub async fn get_text(&self, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+        let request = Request::get(uri).body(Body::empty()).expect("request");
+        let (status, headers, bytes) = self.respond(request).await;
+        let text = String::from_utf8(bytes.to_vec()).expect("UTF-8");
+        (status, headers, text)
+    }
+
+    async fn respond(
+        &self,
+        request: Request<Body>,
+    ) -> (StatusCode, axum::http::HeaderMap, axum::body::Bytes) {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("response");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        (status, headers, bytes)
     }
 
     /// Searches and checks the answer is a 200.

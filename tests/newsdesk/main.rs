@@ -12,7 +12,8 @@
 //! - `remote`: `newsdesk ingest --server` and `newsdesk healthcheck`;
 //! - `crash`: `kill -9` during ingests and writes loses nothing acknowledged;
 //! - `security`: who may write, CORS, what errors reveal;
-//! - `limits`: bad input of every kind, answered with what to fix.
+//! - `limits`: bad input of every kind, answered with what to fix;
+//! - `metrics`: the series at `/metrics` move as requests are answered.
 
 mod articles;
 mod browser;
@@ -22,6 +23,7 @@ mod errors;
 mod fuzz_regressions;
 mod helpers;
 mod limits;
+mod metrics;
 mod pages;
 mod people;
 mod remote;
