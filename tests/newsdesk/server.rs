@@ -58,6 +58,8 @@ async fn a_real_server_on_a_free_port_answers_and_shuts_down_gracefully() {
 pub struct ServerProcess {
     pub child: Child,
     pub address: String,
+    /// What it has logged so far, a line an entry.
+    pub logs: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Drop for ServerProcess {
@@ -85,9 +87,12 @@ pub fn start_binary_with(index: &std::path::Path, flags: &[&str]) -> ServerProce
         .expect("newsdesk starts");
     let stderr = child.stderr.take().unwrap();
     let (found, wait) = std::sync::mpsc::channel();
+    let logs: std::sync::Arc<std::sync::Mutex<Vec<String>>> = std::sync::Arc::default();
+    let keep = std::sync::Arc::clone(&logs);
     std::thread::spawn(move || {
         let mut sent = false;
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            keep.lock().unwrap().push(line.clone());
             if !sent && let Some(rest) = line.split("listening on http://").nth(1) {
                 let address = rest
                     .split_whitespace()
@@ -102,7 +107,52 @@ pub fn start_binary_with(index: &std::path::Path, flags: &[&str]) -> ServerProce
     let address = wait
         .recv_timeout(Duration::from_secs(60))
         .expect("the server says where it listens");
-    ServerProcess { child, address }
+    ServerProcess {
+        child,
+        address,
+        logs,
+    }
+}
+
+#[tokio::test]
+async fn with_json_logs_every_line_is_an_object_and_each_request_has_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_binary_with(dir.path(), &["--log-format", "json", "--no-sample"]);
+    let url = format!("http://{}/api/search?q=ferry", server.address);
+    assert_eq!(reqwest::get(&url).await.unwrap().status(), 200);
+    let missing = format!("http://{}/api/articles/nothing-here", server.address);
+    assert_eq!(reqwest::get(&missing).await.unwrap().status(), 404);
+    // The line is written once the answer is; give the reader a moment.
+    let started = Instant::now();
+    let lines = loop {
+        let lines = server.logs.lock().unwrap().clone();
+        if lines
+            .iter()
+            .filter(|line| line.contains("latency_ms"))
+            .count()
+            >= 2
+            || started.elapsed() > Duration::from_secs(10)
+        {
+            break lines;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let objects: Vec<Value> = lines
+        .iter()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect();
+    let requests: Vec<&Value> = objects
+        .iter()
+        .filter(|object| object.get("latency_ms").is_some())
+        .collect();
+    assert_eq!(requests.len(), 2, "{lines:#?}");
+    assert_eq!(requests[0]["route"], "/api/search");
+    assert_eq!(requests[0]["method"], "GET");
+    assert_eq!(requests[0]["status"], 200);
+    assert!(requests[0]["latency_ms"].as_f64().unwrap() >= 0.0);
+    assert_eq!(requests[1]["route"], "/api/articles/{id}");
+    assert_eq!(requests[1]["status"], 404);
+    assert!(objects.iter().all(|object| object["level"].is_string()));
 }
 
 #[tokio::test]
