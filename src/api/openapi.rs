@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 use axum::http::header;
 use axum::response::IntoResponse;
 use utoipa::openapi::path::Operation;
-use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
+use utoipa::openapi::schema::{AnyOfBuilder, ArrayBuilder, ObjectBuilder, Schema, Type};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{
     ContentBuilder, HeaderBuilder, KnownFormat, Ref, RefOr, ResponseBuilder, SchemaFormat,
@@ -111,7 +111,7 @@ fn day(description: &str) -> Schema {
             .schema_type(Type::String)
             .pattern(Some(pattern))
     };
-    OneOfBuilder::new()
+    AnyOfBuilder::new()
         .description(Some(description))
         .item(
             ObjectBuilder::new()
@@ -149,7 +149,7 @@ pub fn offset() -> Schema {
 
 /// A whole number from 0 to `max`, or empty for `default`.
 fn count(description: &str, max: usize, default: usize) -> Schema {
-    OneOfBuilder::new()
+    AnyOfBuilder::new()
         .description(Some(description))
         .default(Some(default.into()))
         .item(
@@ -164,7 +164,7 @@ fn count(description: &str, max: usize, default: usize) -> Schema {
 
 /// One of `words`, the first by default, or empty.
 fn words(description: &str, words: &[&str]) -> Schema {
-    OneOfBuilder::new()
+    AnyOfBuilder::new()
         .description(Some(description))
         .default(words.first().map(|&word| word.into()))
         .item(
@@ -235,7 +235,7 @@ pub struct NewArticles;
 
 impl PartialSchema for NewArticles {
     fn schema() -> RefOr<Schema> {
-        OneOfBuilder::new()
+        AnyOfBuilder::new()
             .item(Ref::from_schema_name(NewArticle::name()))
             .item(
                 ArrayBuilder::new()
