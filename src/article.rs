@@ -373,9 +373,16 @@ impl PublicationDate {
 
 /// Midnight UTC at the start of `day`.
 pub fn day_start(day: Date) -> Timestamp {
+    // jiff's instants stop a day short of its dates at either end; a day
+    // beyond them starts at the nearest instant there is, so that a filter
+    // to 9999-12-31 still reaches past every article.
     day.to_zoned(TimeZone::UTC)
         .map(|zoned| zoned.timestamp())
-        .unwrap_or(Timestamp::UNIX_EPOCH)
+        .unwrap_or(if day.year() > 0 {
+            Timestamp::MAX
+        } else {
+            Timestamp::MIN
+        })
 }
 
 impl fmt::Display for PublicationDate {

@@ -4,11 +4,12 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use serde::Deserialize;
+use utoipa::IntoParams;
 
-use super::AppState;
 use super::dto::{Accepted, ArticleDto, IngestResponse, ItemError};
-use super::error::ApiError;
+use super::error::{ApiError, ErrorBody};
 use super::extract::{Body, Params};
+use super::{AppState, openapi};
 use crate::article::ArticleId;
 use crate::index::Added;
 use crate::ingest::parse::{self, Item};
@@ -18,17 +19,44 @@ use crate::search;
 /// How request items are named in messages.
 const SOURCE: &str = "request body";
 
+/// The `{id}` of the paths under `/api/articles/`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ArticlePath {
+    /// The article's id: letters, digits and `-_.:`, up to 128 of them.
+    #[param(pattern = r"^[A-Za-z0-9._:-]{1,128}$", example = "c02d3b5a1e4ab3dd")]
+    id: String,
+}
+
 /// `GET /api/articles/{id}`: `q` marks the query's matches in the body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ShowParams {
     #[serde(default)]
+    #[param(schema_with = openapi::marked_query)]
     q: Vec<String>,
 }
 
+/// Reads one article.
+///
+/// The whole article, with the page it was appended to and the articles
+/// appended to it.
+#[utoipa::path(
+    get,
+    path = "/api/articles/{id}",
+    operation_id = "get_article",
+    tag = "articles",
+    params(ArticlePath, ShowParams),
+    responses(
+        (status = 200, description = "The article.", body = ArticleDto),
+        (status = 400, description = "`q` is repeated or over the query limits.", body = ErrorBody),
+        (status = 404, description = "No article has this id.", body = ErrorBody),
+    )
+)]
 pub async fn show(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(ArticlePath { id }): Path<ArticlePath>,
     Params(params): Params<ShowParams>,
 ) -> Result<Json<ArticleDto>, ApiError> {
     let id = ArticleId::parse(&id).map_err(|_| ApiError::ArticleNotFound(id))?;
@@ -70,9 +98,24 @@ pub async fn show(
         .ok_or_else(|| ApiError::ArticleNotFound(id.to_string()))
 }
 
+/// Deletes one article.
+///
+/// The deletion is committed before the answer.
+#[utoipa::path(
+    delete,
+    path = "/api/articles/{id}",
+    operation_id = "delete_article",
+    tag = "articles",
+    params(ArticlePath),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 404, description = "No article has this id.", body = ErrorBody),
+    )
+)]
 pub async fn delete(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(ArticlePath { id }): Path<ArticlePath>,
 ) -> Result<StatusCode, ApiError> {
     let id = ArticleId::parse(&id).map_err(|_| ApiError::ArticleNotFound(id))?;
     let existed = state
@@ -175,6 +218,34 @@ fn parse_body(format: Format, body: &[u8]) -> Result<Vec<Item>, ApiError> {
     Ok(items)
 }
 
+/// Adds articles, or replaces those with the same id.
+///
+/// What is accepted is committed, and searchable, before the answer; each
+/// rejected item is listed with its line (and for arrays its position).
+#[utoipa::path(
+    post,
+    path = "/api/articles",
+    operation_id = "add_articles",
+    tag = "articles",
+    request_body(
+        description = "One article object or an array of them (`application/json`), an object \
+                       a line (`application/x-ndjson`), or one article's text with optional \
+                       front matter (`text/plain`).",
+        content(
+            (openapi::NewArticles = "application/json"),
+            (openapi::ArticleText = "application/x-ndjson"),
+            (openapi::ArticleText = "text/plain"),
+        ),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "At least one article was accepted.", body = IngestResponse),
+        (status = 400, description = "The body is empty, not UTF-8, binary or not valid JSON.", body = ErrorBody),
+        (status = 413, description = "The body is over the server's limit.", body = ErrorBody),
+        (status = 415, description = "The content type is not one of those above.", body = ErrorBody),
+        (status = 422, description = "No article in the body could be accepted; `details` lists why, item by item.", body = ErrorBody),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -1,14 +1,18 @@
 //! The JSON the API speaks: response bodies built from the plain types of
 //! `search` and `ingest`. `newsdesk search --json` prints these too, so the
-//! terminal and the API always agree.
+//! terminal and the API always agree. Each derives its schema in the
+//! OpenAPI document too, so the document describes what is sent.
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::article::{Article, lede};
 use crate::ingest::{Origin, Report};
 use crate::search::{FacetValue, Hit, Linked, SearchResults, Stats};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct SearchResponse {
     /// The exact number of matching articles.
     pub total: usize,
@@ -18,7 +22,7 @@ pub struct SearchResponse {
     pub facets: FacetsDto,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct HitDto {
     #[serde(flatten)]
     pub article: ArticleMeta,
@@ -29,7 +33,7 @@ pub struct HitDto {
 }
 
 /// What a hit and a whole article both show: everything but the body.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ArticleMeta {
     pub id: String,
     /// The headline, or for an article without one, the first sentence of
@@ -74,7 +78,7 @@ impl ArticleMeta {
 }
 
 /// Another article, as a link: enough to show and open it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ArticleLink {
     pub id: String,
     pub title: String,
@@ -96,20 +100,20 @@ impl From<Article> for ArticleLink {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct FacetsDto {
     pub outlet: Vec<ValueCount>,
     pub people: Vec<ValueCount>,
     pub date: Vec<KeyCount>,
 }
 
-#[derive(Debug, Serialize, PartialEq, Eq)]
+#[derive(Debug, Serialize, PartialEq, Eq, ToSchema)]
 pub struct ValueCount {
     pub value: String,
     pub count: u64,
 }
 
-#[derive(Debug, Serialize, PartialEq, Eq)]
+#[derive(Debug, Serialize, PartialEq, Eq, ToSchema)]
 pub struct KeyCount {
     /// `YYYY-MM`, or `YYYY-MM-DD` with `histogram=day`.
     pub key: String,
@@ -154,7 +158,7 @@ impl From<Hit> for HitDto {
 }
 
 /// A whole article, with the pages an aggregator linked it to.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ArticleDto {
     #[serde(flatten)]
     pub article: ArticleMeta,
@@ -183,7 +187,7 @@ impl From<Linked> for ArticleDto {
 }
 
 /// The outcome of `POST /api/articles`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct IngestResponse {
     /// Articles new to the index.
     pub indexed: usize,
@@ -196,7 +200,7 @@ pub struct IngestResponse {
     pub warnings: Vec<ItemError>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Accepted {
     pub id: String,
     /// `indexed` (new) or `replaced`.
@@ -204,7 +208,7 @@ pub struct Accepted {
 }
 
 /// What went wrong with one item of a request body.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ItemError {
     /// The line of the body the item starts on.
     pub line: Option<usize>,
@@ -245,7 +249,7 @@ impl IngestResponse {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct StatsDto {
     pub articles: u64,
     pub outlets: u64,
@@ -265,4 +269,20 @@ impl From<Stats> for StatsDto {
             latest: stats.latest.map(|d| d.to_string()),
         }
     }
+}
+
+/// What `GET /api` answers: this server and its endpoints.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceInfo {
+    pub name: &'static str,
+    pub version: &'static str,
+    /// Each endpoint's method and path, by what it does.
+    pub endpoints: BTreeMap<&'static str, &'static str>,
+}
+
+/// What `GET /healthz` answers while the server runs.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// Always `ok`.
+    pub status: &'static str,
 }

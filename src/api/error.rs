@@ -11,6 +11,7 @@ use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::dto::ItemError;
 
@@ -104,17 +105,24 @@ impl ApiError {
     }
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: ErrorDetail<'a>,
+/// Every error's body.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
 }
 
-#[derive(Serialize)]
-struct ErrorDetail<'a> {
-    code: &'a str,
-    message: String,
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, for clients to match on: `invalid_parameter`, `invalid_body`,
+    /// `invalid_article`, `unsupported_media_type`, `payload_too_large`,
+    /// `unauthorized`, `forbidden`, `overloaded`, `article_not_found`,
+    /// `not_found`, `method_not_allowed`, `timeout` or `internal`.
+    pub code: &'static str,
+    /// What went wrong and, for a 4xx, what to change.
+    pub message: String,
+    /// With `invalid_article`: what was wrong with each item.
     #[serde(skip_serializing_if = "Option::is_none")]
-    details: Option<&'a [ItemError]>,
+    pub details: Option<Vec<ItemError>>,
 }
 
 impl IntoResponse for ApiError {
@@ -125,14 +133,15 @@ impl IntoResponse for ApiError {
                 "request failed inside the server"
             );
         }
+        let (code, message) = (self.code(), self.to_string());
         let details = match &self {
-            ApiError::InvalidArticles { details, .. } => Some(details.as_slice()),
+            ApiError::InvalidArticles { details, .. } => Some(details.clone()),
             _ => None,
         };
         let body = ErrorBody {
             error: ErrorDetail {
-                code: self.code(),
-                message: self.to_string(),
+                code,
+                message,
                 details,
             },
         };

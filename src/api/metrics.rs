@@ -274,6 +274,20 @@ pub async fn observe(State(state): State<AppState>, request: Request, next: Next
 /// `GET /metrics`. It reads the index on a blocking thread of its own
 /// rather than through the search queue: a busy server is when its metrics
 /// matter most.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    operation_id = "metrics",
+    tag = "service",
+    responses((
+        status = 200,
+        description = "Requests by route and status, latencies, searches, articles posted and \
+                       deleted, the articles in the index and its size on disk, in the \
+                       OpenMetrics text format (which Prometheus scrapes).",
+        content_type = "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        body = String
+    ))
+)]
 pub async fn scrape(State(state): State<AppState>) -> Result<Response, ApiError> {
     let text = tokio::task::spawn_blocking(move || {
         let index = state.index();

@@ -18,6 +18,7 @@ pub mod error;
 mod extract;
 mod meta;
 mod metrics;
+mod openapi;
 mod search;
 mod web;
 
@@ -208,7 +209,8 @@ pub fn router(state: AppState) -> Router {
             "/articles/{id}",
             get(articles::show).merge(axum::routing::delete(articles::delete).route_layer(writes)),
         )
-        .route("/stats", get(meta::stats));
+        .route("/stats", get(meta::stats))
+        .route("/openapi.json", get(openapi::document));
     let app = Router::new()
         .route("/", get(web::page))
         .route("/articles/{id}", get(web::page))

@@ -3,37 +3,52 @@
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
+use utoipa::IntoParams;
 
-use super::AppState;
 use super::dto::SearchResponse;
-use super::error::ApiError;
+use super::error::{ApiError, ErrorBody};
 use super::extract::Params;
+use super::{AppState, openapi};
 use crate::search::{self, Histogram, SearchRequest, Sort, query::period};
 
 /// The query string as sent. Every parameter is collected as a list, so
 /// that a repeated one gets a clear message (or, for `outlet` and `person`,
 /// means "any of these"), and as text, so that an empty one (`limit=`)
-/// means the default and a bad one gets our own message.
-#[derive(Debug, Deserialize)]
+/// means the default and a bad one gets our own message. The OpenAPI
+/// document describes each as the one value a client should send.
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
+    // The parameters with their own schemas are described there.
     #[serde(default)]
+    #[param(schema_with = openapi::query)]
     q: Vec<String>,
+    /// An outlet, exactly but ignoring case; repeat for any of several.
     #[serde(default)]
+    #[param(style = Form, explode)]
     outlet: Vec<String>,
+    /// A person, exactly but ignoring case; repeat for any of several.
     #[serde(default)]
+    #[param(style = Form, explode)]
     person: Vec<String>,
     #[serde(default)]
+    #[param(schema_with = openapi::from)]
     from: Vec<String>,
     #[serde(default)]
+    #[param(schema_with = openapi::to)]
     to: Vec<String>,
     #[serde(default)]
+    #[param(schema_with = openapi::sort)]
     sort: Vec<String>,
     #[serde(default)]
+    #[param(schema_with = openapi::limit)]
     limit: Vec<String>,
     #[serde(default)]
+    #[param(schema_with = openapi::offset)]
     offset: Vec<String>,
     #[serde(default)]
+    #[param(schema_with = openapi::histogram)]
     histogram: Vec<String>,
 }
 
@@ -120,6 +135,21 @@ fn invalid(err: search::Error) -> ApiError {
     }
 }
 
+/// Searches the archive.
+///
+/// Hits come ranked, with snippets of their bodies; the facets count the
+/// whole result, not the page.
+#[utoipa::path(
+    get,
+    path = "/api/search",
+    operation_id = "search",
+    tag = "search",
+    params(SearchParams),
+    responses(
+        (status = 200, description = "The page of hits, the total and the facets.", body = SearchResponse),
+        (status = 400, description = "A parameter is unknown, repeated, malformed or out of range; the message says which.", body = ErrorBody),
+    )
+)]
 pub async fn search(
     State(state): State<AppState>,
     Params(params): Params<SearchParams>,

@@ -194,8 +194,17 @@ impl Fields {
     }
 }
 
+/// The instant as tantivy keeps it. tantivy counts nanoseconds in an `i64`,
+/// which spans only 1677 to 2262; an instant outside is moved to the
+/// nearest end, where it still sorts before or after every article (all
+/// of whose dates lie between 1800 and 2200), so a filter from or to a day
+/// outside the span still means what it says.
 pub fn to_tantivy(timestamp: jiff::Timestamp) -> DateTime {
-    DateTime::from_timestamp_secs(timestamp.as_second())
+    const NANOS: i64 = 1_000_000_000;
+    let seconds = timestamp
+        .as_second()
+        .clamp(i64::MIN / NANOS, i64::MAX / NANOS);
+    DateTime::from_timestamp_secs(seconds)
 }
 
 /// The publication day of a `day` column value.

@@ -7,6 +7,7 @@
 //! - `pages`: scraped pages cleaned, split and extracted;
 //! - `people`: the person recogniser and the grouping of names;
 //! - `errors`: what malformed requests get back;
+//! - `openapi`: the OpenAPI document against the API it describes;
 //! - `server`: a real server on a real port, and the `newsdesk` binary;
 //! - `cli`: `newsdesk ingest` and `newsdesk search`, and the settings;
 //! - `remote`: `newsdesk ingest --server` and `newsdesk healthcheck`;
@@ -24,6 +25,7 @@ mod fuzz_regressions;
 mod helpers;
 mod limits;
 mod metrics;
+mod openapi;
 mod pages;
 mod people;
 mod remote;

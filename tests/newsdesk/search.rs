@@ -143,6 +143,18 @@ async fn date_filters_include_both_ends() {
 }
 
 #[tokio::test]
+async fn days_far_in_the_past_or_future_filter_as_they_say() {
+    // The index keeps instants as nanoseconds in 64 bits, from 1677 to 2262;
+    // a day outside once overflowed that and failed the search.
+    let app = TestApp::with_fixtures();
+    assert_eq!(app.search("to=1172-09").await["total"], 0);
+    assert_eq!(app.search("from=9999").await["total"], 0);
+    assert_eq!(app.search("from=0001&to=9999").await["total"], 9);
+    assert_eq!(app.search(&q("date:[0001 TO 1500]")).await["total"], 0);
+    assert_eq!(app.search(&q("date:[1000 TO *]")).await["total"], 9);
+}
+
+#[tokio::test]
 async fn facets_count_the_whole_result_not_the_page() {
     let app = TestApp::with_fixtures();
     let results = app.search("limit=1").await;

@@ -1,0 +1,358 @@
+//! The OpenAPI document of the HTTP API, served at `GET /api/openapi.json`.
+//!
+//! The document is derived from the handlers' `#[utoipa::path]`
+//! annotations, the parameter structs the handlers deserialise and the DTOs
+//! they send, so it changes when they do. This module adds what those
+//! cannot say: the bearer scheme of the writes, the errors any operation
+//! may answer with, and the schemas of parameters that the handlers read as
+//! text (to give their own messages) but that hold a day or one of a few
+//! words.
+
+use std::sync::LazyLock;
+
+use axum::http::header;
+use axum::response::IntoResponse;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::schema::{AnyOfBuilder, ArrayBuilder, ObjectBuilder, Schema, Type};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{
+    ContentBuilder, HeaderBuilder, KnownFormat, Ref, RefOr, ResponseBuilder, SchemaFormat,
+};
+use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
+
+use super::error::ErrorBody;
+use super::{articles, meta, metrics, search};
+use crate::search::query::MAX_DEPTH;
+use crate::search::{MAX_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES, MAX_QUERY_TERMS, SearchRequest};
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        search::search,
+        articles::show,
+        articles::create,
+        articles::delete,
+        meta::stats,
+        meta::root,
+        meta::health,
+        metrics::scrape,
+        document,
+    ),
+    modifiers(&Conventions),
+    tags(
+        (name = "search", description = "Searching the archive."),
+        (name = "articles", description = "Reading, adding and deleting articles."),
+        (name = "service", description = "The server itself."),
+    )
+)]
+struct ApiDoc;
+
+/// The document, serialised once: it cannot change while the server runs.
+static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
+    ApiDoc::openapi()
+        .to_json()
+        .expect("the OpenAPI document serialises")
+});
+
+/// Describes this API in OpenAPI 3.1.
+#[utoipa::path(
+    get,
+    path = "/api/openapi.json",
+    operation_id = "openapi",
+    tag = "service",
+    responses((status = 200, description = "This document.", body = Object))
+)]
+pub async fn document() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        DOCUMENT.as_str(),
+    )
+}
+
+// The handlers read every parameter as text, so that an empty one (`limit=`,
+// as an HTML form sends it) means the default, as an absent one does. The
+// schemas below say so: each is the value, or empty (or only white space).
+
+/// The schema of the `q` of `GET /api/search`.
+pub fn query() -> Schema {
+    query_text("A query in newsdesk's query language; empty or absent matches every article.")
+}
+
+/// The schema of the `q` of `GET /api/articles/{id}`.
+pub fn marked_query() -> Schema {
+    query_text("A query whose matches `body_marked` marks, in the language of `GET /api/search`.")
+}
+
+fn query_text(description: &str) -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .max_length(Some(MAX_QUERY_BYTES))
+        .description(Some(format!(
+            "{description} At most {MAX_QUERY_BYTES} bytes, {MAX_QUERY_TERMS} words and \
+             filters, and {MAX_DEPTH} levels of parentheses."
+        )))
+        .examples(["ceasefire"])
+        .into()
+}
+
+/// The schema of `from`.
+pub fn from() -> Schema {
+    day("Published on or after this day; a month or a year means its first day.")
+}
+
+/// The schema of `to`.
+pub fn to() -> Schema {
+    day("Published on or before this day; a month or a year means its last day.")
+}
+
+/// A day (`YYYY-MM-DD`), a month (`YYYY-MM`) or a year (`YYYY`), or empty.
+fn day(description: &str) -> Schema {
+    let pattern = |pattern: &str| {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(pattern))
+    };
+    AnyOfBuilder::new()
+        .description(Some(description))
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
+        )
+        .item(pattern(r"^[0-9]{4}-(0[1-9]|1[0-2])$"))
+        .item(pattern(r"^[0-9]{4}$"))
+        .item(empty())
+        .into()
+}
+
+/// The schema of `sort`.
+pub fn sort() -> Schema {
+    words(
+        "The order of hits; a query with no words to rank by is listed newest first.",
+        &["relevance", "newest", "oldest"],
+    )
+}
+
+/// The schema of `histogram`.
+pub fn histogram() -> Schema {
+    words("How finely `facets.date` counts.", &["month", "day"])
+}
+
+/// The schema of `limit`.
+pub fn limit() -> Schema {
+    count("Hits per page.", MAX_LIMIT, SearchRequest::default().limit)
+}
+
+/// The schema of `offset`.
+pub fn offset() -> Schema {
+    count("Hits to skip.", MAX_OFFSET, SearchRequest::default().offset)
+}
+
+/// A whole number from 0 to `max`, or empty for `default`.
+fn count(description: &str, max: usize, default: usize) -> Schema {
+    AnyOfBuilder::new()
+        .description(Some(description))
+        .default(Some(default.into()))
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(0))
+                .maximum(Some(max)),
+        )
+        .item(empty())
+        .into()
+}
+
+/// One of `words`, the first by default, or empty.
+fn words(description: &str, words: &[&str]) -> Schema {
+    AnyOfBuilder::new()
+        .description(Some(description))
+        .default(words.first().map(|&word| word.into()))
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(words.iter().copied())),
+        )
+        .item(empty())
+        .into()
+}
+
+/// Nothing but white space, which the handlers trim away (Rust's
+/// `char::is_whitespace`, spelled out: `\s` means more in some regex
+/// dialects than in others).
+fn empty() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::String).pattern(Some(
+        r"^[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$",
+    ))
+}
+
+/// A `text/plain` or `application/x-ndjson` body of `POST /api/articles`:
+/// text with something in it, and no NUL bytes (a body with them is refused
+/// as binary).
+pub struct ArticleText;
+
+impl PartialSchema for ArticleText {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(r"^[^\u0000]*\S[^\u0000]*$"))
+            .into()
+    }
+}
+
+impl ToSchema for ArticleText {}
+
+/// An article to add.
+// The handler reads articles as JSON values rather than through this type,
+// so that it can name each wrong field of each item; this type only gives
+// the document its schema.
+#[derive(ToSchema)]
+#[expect(dead_code, reason = "only its schema is used")]
+pub struct NewArticle {
+    /// Letters, digits and `-_.:`, up to 128 of them. Without one, the id
+    /// is derived from the url, else from the outlet, title and text; an
+    /// article with the id of one already indexed replaces it.
+    #[schema(pattern = r"^[A-Za-z0-9._:-]{1,128}$")]
+    id: Option<String>,
+    /// The article's absolute http or https address.
+    url: Option<String>,
+    title: Option<String>,
+    outlet: Option<String>,
+    /// The publication day, `YYYY-MM-DD`, or an RFC 3339 date-time with a
+    /// UTC offset (`2025-08-14T09:30:00Z`); years 1800 to 2200.
+    date: Option<String>,
+    /// The people the article is about; without them, the names found in
+    /// the text.
+    people: Option<Vec<String>>,
+    /// The article's text, paragraphs separated by blank lines. It may be
+    /// given as `text` instead. Page furniture (share buttons, newsletter
+    /// prompts) is removed from it; an article with nothing else is refused.
+    body: String,
+}
+
+/// The `application/json` body of `POST /api/articles`: one article or an
+/// array of them.
+pub struct NewArticles;
+
+impl PartialSchema for NewArticles {
+    fn schema() -> RefOr<Schema> {
+        AnyOfBuilder::new()
+            .item(Ref::from_schema_name(NewArticle::name()))
+            .item(
+                ArrayBuilder::new()
+                    .items(Ref::from_schema_name(NewArticle::name()))
+                    .min_items(Some(1)),
+            )
+            .into()
+    }
+}
+
+impl ToSchema for NewArticles {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((NewArticle::name().into(), NewArticle::schema()));
+        NewArticle::schemas(schemas);
+    }
+}
+
+/// What every operation shares, added to the derived document.
+struct Conventions;
+
+impl Modify for Conventions {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                Http::builder()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The server's API key, as `Authorization: Bearer KEY`. Writes need it \
+                         when the server has a key; when it has none, writes are accepted from \
+                         the server's own machine only, without a key.",
+                    ))
+                    .build(),
+            ),
+        );
+        let error = |description: &str| {
+            ResponseBuilder::new().description(description).content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name(ErrorBody::name())))
+                    .build(),
+            )
+        };
+        let shared = [
+            (
+                "401",
+                "Unauthorized",
+                error("The server has an API key and the request did not send it.").header(
+                    "WWW-Authenticate",
+                    HeaderBuilder::new()
+                        .schema(Some(String::schema()))
+                        .description(Some("`Bearer realm=\"newsdesk\"`"))
+                        .build(),
+                ),
+            ),
+            (
+                "403",
+                "Forbidden",
+                error(
+                    "The server has no API key and the request came from another machine: \
+                     without a key, only the server's own machine may write.",
+                ),
+            ),
+            (
+                "414",
+                "UriTooLong",
+                // The HTTP layer answers this itself, before the API sees the
+                // request, and with no body: a URL must fit in 64 KB.
+                ResponseBuilder::new().description(
+                    "The URL is longer than the server takes (64 KB); send a shorter query.",
+                ),
+            ),
+            (
+                "500",
+                "Internal",
+                error("Something failed inside the server; the cause is logged, not sent."),
+            ),
+            (
+                "503",
+                "Unavailable",
+                error(
+                    "The server is busy (too many requests wait) or the request took too long; \
+                     try again after `Retry-After` seconds.",
+                )
+                .header(
+                    "Retry-After",
+                    HeaderBuilder::new()
+                        .schema(Some(u32::schema()))
+                        .description(Some("Seconds to wait before trying again."))
+                        .build(),
+                ),
+            ),
+        ];
+        for (status, name, response) in shared {
+            components
+                .responses
+                .insert(name.to_string(), response.build().into());
+            let writes_only = matches!(status, "401" | "403");
+            for item in openapi.paths.paths.values_mut() {
+                let operations = [&mut item.get, &mut item.post, &mut item.delete];
+                for operation in operations.into_iter().flatten() {
+                    let writes = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+                    if writes || !writes_only {
+                        refer(operation, status, name);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Adds the shared response `name` to `operation` for `status`.
+fn refer(operation: &mut Operation, status: &str, name: &str) {
+    operation
+        .responses
+        .responses
+        .insert(status.to_string(), Ref::from_response_name(name).into());
+}

@@ -1,0 +1,322 @@
+//! The OpenAPI document at `/api/openapi.json` against the API itself: the
+//! routes it lists are the routes served, the parameters it lists are the
+//! parameters accepted, and the answers have the shape it gives them.
+
+use std::collections::BTreeSet;
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+
+/// Every operation of the HTTP API, as the router serves it. The web
+/// front end's pages and assets are for browsers, not part of the API.
+const ROUTES: [(&str, &str); 9] = [
+    ("get", "/api"),
+    ("get", "/api/search"),
+    ("get", "/api/articles/{id}"),
+    ("post", "/api/articles"),
+    ("delete", "/api/articles/{id}"),
+    ("get", "/api/stats"),
+    ("get", "/api/openapi.json"),
+    ("get", "/healthz"),
+    ("get", "/metrics"),
+];
+
+/// A value for each parameter of `GET /api/search` that it should accept.
+const SEARCH_VALUES: [(&str, &str); 9] = [
+    ("q", "ferry"),
+    ("outlet", "Coast+News"),
+    ("person", "Tom+Hale"),
+    ("from", "2024-11"),
+    ("to", "2025"),
+    ("sort", "newest"),
+    ("limit", "5"),
+    ("offset", "1"),
+    ("histogram", "day"),
+];
+
+async fn document(app: &TestApp) -> Value {
+    let answer = app.get("/api/openapi.json").await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.json);
+    answer.json
+}
+
+fn operation<'a>(document: &'a Value, method: &str, path: &str) -> &'a Value {
+    let operation = &document["paths"][path][method];
+    assert!(operation.is_object(), "{method} {path} is not documented");
+    operation
+}
+
+/// `schema` with a `$ref` followed, as often as it takes.
+fn resolve<'a>(document: &'a Value, mut schema: &'a Value) -> &'a Value {
+    while let Some(reference) = schema["$ref"].as_str() {
+        let name = reference
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("a reference outside the schemas: {reference}"));
+        schema = &document["components"]["schemas"][name];
+        assert!(schema.is_object(), "{reference} leads nowhere");
+    }
+    schema
+}
+
+/// Checks that `value` has the shape `schema` gives it: every field it has
+/// is documented, every required field is there, and the same holds for
+/// every object within, down to the types of the leaves.
+fn assert_fits(document: &Value, schema: &Value, value: &Value, at: &str) {
+    let schema = resolve(document, schema);
+    if let Some(parts) = schema["allOf"].as_array() {
+        // A flattened struct: the fields of all its parts together.
+        let mut merged = json!({"type": "object", "properties": {}, "required": []});
+        for part in parts {
+            let part = resolve(document, part);
+            for (name, property) in part["properties"].as_object().into_iter().flatten() {
+                merged["properties"][name] = property.clone();
+            }
+            for name in part["required"].as_array().into_iter().flatten() {
+                merged["required"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(name.clone());
+            }
+        }
+        return assert_fits(document, &merged, value, at);
+    }
+    if let Some(choices) = schema["oneOf"].as_array() {
+        let fitting = choices
+            .iter()
+            .filter(|choice| !(value.is_null() ^ (choice["type"] == "null")))
+            .collect::<Vec<_>>();
+        assert_eq!(fitting.len(), 1, "{at}: {value} fits no single choice");
+        return assert_fits(document, fitting[0], value, at);
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(one) => vec![one.as_str()],
+        Value::Array(many) => many.iter().filter_map(Value::as_str).collect(),
+        other => panic!("{at}: a schema without a type: {other}"),
+    };
+    let kind = match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_u64() || n.is_i64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    assert!(
+        types.contains(&kind) || (kind == "integer" && types.contains(&"number")),
+        "{at}: {value} is {kind}, documented as {types:?}"
+    );
+    match value {
+        Value::Object(fields) if schema["additionalProperties"].is_object() => {
+            // A map: any keys, each value of one schema.
+            for (key, field) in fields {
+                let values = &schema["additionalProperties"];
+                assert_fits(document, values, field, &format!("{at}.{key}"));
+            }
+        }
+        Value::Object(fields) => {
+            let properties = schema["properties"].as_object().expect("properties");
+            let documented: BTreeSet<&str> = properties.keys().map(String::as_str).collect();
+            let sent: BTreeSet<&str> = fields.keys().map(String::as_str).collect();
+            let undocumented: Vec<_> = sent.difference(&documented).collect();
+            assert!(
+                undocumented.is_empty(),
+                "{at}: undocumented {undocumented:?}"
+            );
+            for name in schema["required"].as_array().into_iter().flatten() {
+                let name = name.as_str().unwrap();
+                assert!(sent.contains(name), "{at}: required {name} is missing");
+            }
+            for (name, field) in fields {
+                assert_fits(document, &properties[name], field, &format!("{at}.{name}"));
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                assert_fits(document, &schema["items"], item, &format!("{at}[{i}]"));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The schema of the JSON `status` answer of an operation.
+fn answer_schema<'a>(document: &'a Value, method: &str, path: &str, status: &str) -> &'a Value {
+    let schema = &operation(document, method, path)["responses"][status]["content"]["application/json"]
+        ["schema"];
+    assert!(schema.is_object(), "{method} {path} has no {status} schema");
+    schema
+}
+
+#[tokio::test]
+async fn the_document_is_openapi_3_and_lists_exactly_the_routes_served() {
+    let app = TestApp::with_fixtures();
+    let document = document(&app).await;
+    assert!(
+        document["openapi"].as_str().unwrap().starts_with("3."),
+        "{}",
+        document["openapi"]
+    );
+    let documented: BTreeSet<(String, String)> = document["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .unwrap()
+                .keys()
+                .map(move |method| (method.clone(), path.clone()))
+        })
+        .collect();
+    let routes: BTreeSet<(String, String)> = ROUTES
+        .iter()
+        .map(|(method, path)| (method.to_string(), path.to_string()))
+        .collect();
+    assert_eq!(documented, routes);
+
+    for (method, path) in ROUTES {
+        let uri = path.replace("{id}", "harbour-crab");
+        if path == "/metrics" {
+            // Text, not JSON.
+            assert_eq!(app.get_text(path).await.0, StatusCode::OK);
+            continue;
+        }
+        let answer = app
+            .send(
+                method.to_uppercase().parse().unwrap(),
+                &uri,
+                Some("application/json"),
+                r#"{"title": "Pier reopens", "body": "The pier reopened on Friday after a winter of repairs to its decking."}"#,
+            )
+            .await;
+        assert!(
+            ![StatusCode::NOT_FOUND, StatusCode::METHOD_NOT_ALLOWED].contains(&answer.status),
+            "{method} {uri}: {} {}",
+            answer.status,
+            answer.json
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_documented_search_parameter_is_accepted() {
+    let app = TestApp::with_fixtures();
+    let document = document(&app).await;
+    let parameters = operation(&document, "get", "/api/search")["parameters"]
+        .as_array()
+        .unwrap();
+    let documented: BTreeSet<&str> = parameters
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    let known: BTreeSet<&str> = SEARCH_VALUES.iter().map(|(name, _)| *name).collect();
+    assert_eq!(documented, known);
+    // Each alone, then all together.
+    for (name, value) in SEARCH_VALUES {
+        app.search(&format!("{name}={value}")).await;
+    }
+    let all: Vec<String> = SEARCH_VALUES
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect();
+    app.search(&all.join("&")).await;
+    // Every word a parameter documents, and the empty value.
+    for parameter in parameters {
+        let name = parameter["name"].as_str().unwrap();
+        for choice in parameter["schema"]["anyOf"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            for word in choice["enum"].as_array().into_iter().flatten() {
+                app.search(&format!("{name}={}", word.as_str().unwrap()))
+                    .await;
+            }
+        }
+        app.search(&format!("{name}=")).await;
+    }
+    // What is not documented is refused.
+    let answer = app.get("/api/search?author=x").await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+
+    let article = operation(&document, "get", "/api/articles/{id}")["parameters"]
+        .as_array()
+        .unwrap();
+    let names: Vec<&str> = article
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["id", "q"]);
+    let answer = app.get("/api/articles/harbour-crab?q=crab").await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.json);
+}
+
+#[tokio::test]
+async fn answers_have_the_fields_their_schemas_give_them() {
+    let app = TestApp::with_fixtures_and_sample();
+    let document = document(&app).await;
+    // Hits with dates, people and snippets, and every facet filled.
+    let search = app.search("q=harbour&histogram=day").await;
+    assert!(!search["hits"].as_array().unwrap().is_empty());
+    assert!(!search["facets"]["people"].as_array().unwrap().is_empty());
+    assert!(!search["facets"]["date"].as_array().unwrap().is_empty());
+    let schema = answer_schema(&document, "get", "/api/search", "200");
+    assert_fits(&document, schema, &search, "search");
+    // The schema lists no field the answer never has.
+    let properties = resolve(&document, schema)["properties"]
+        .as_object()
+        .unwrap();
+    let sent: BTreeSet<&String> = search.as_object().unwrap().keys().collect();
+    assert_eq!(properties.keys().collect::<BTreeSet<_>>(), sent);
+
+    // An article an aggregator appended to a page, with its query marked.
+    let appended = app.search("q=ceasefire").await["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|hit| !hit["parent"].is_null())
+        .expect("an appended article")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let article = app
+        .get(&format!("/api/articles/{appended}?q=ceasefire"))
+        .await;
+    assert_eq!(article.status, StatusCode::OK);
+    let schema = answer_schema(&document, "get", "/api/articles/{id}", "200");
+    assert_fits(&document, schema, &article.json, "article");
+
+    for (path, at) in [
+        ("/api/stats", "stats"),
+        ("/api", "root"),
+        ("/healthz", "health"),
+    ] {
+        let answer = app.get(path).await;
+        let schema = answer_schema(&document, "get", path, "200");
+        assert_fits(&document, schema, &answer.json, at);
+    }
+
+    // A batch with one good and one bad article, then one with none good.
+    let batch = app
+        .post(
+            "/api/articles",
+            Some("application/json"),
+            r#"[{"title": "Pier reopens", "body": "The pier reopened on Friday after a winter of repairs to its decking."}, {"title": "No body"}]"#,
+        )
+        .await;
+    assert_eq!(batch.status, StatusCode::OK, "{}", batch.json);
+    let schema = answer_schema(&document, "post", "/api/articles", "200");
+    assert_fits(&document, schema, &batch.json, "ingest");
+    let refused = app
+        .post(
+            "/api/articles",
+            Some("application/json"),
+            r#"[{"title": "No body"}]"#,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let schema = answer_schema(&document, "post", "/api/articles", "422");
+    assert_fits(&document, schema, &refused.json, "error");
+}
