@@ -63,12 +63,11 @@ fn locked_advice(holder: Option<&str>) -> String {
     let server = holder.and_then(|holder| holder.split("listening on ").nth(1));
     match server {
         Some(address) => format!(
-            "send the articles to that server instead (curl -X POST {address}/api/articles \
-             -H 'Content-Type: application/x-ndjson' --data-binary @articles.ndjson), or stop \
-             it and run this again"
+            "send the articles to that server instead (newsdesk ingest --server {address} \
+             PATH…, or POST /api/articles), or stop it and run this again"
         ),
         None => "wait for it to finish or stop it, then run this again; a running server takes \
-                 articles with POST /api/articles"
+                 articles with `newsdesk ingest --server` or POST /api/articles"
             .to_string(),
     }
 }
@@ -309,7 +308,7 @@ mod tests {
         let err = other.writer(WriterOptions::default()).err().unwrap();
         assert!(
             err.to_string()
-                .contains("curl -X POST http://127.0.0.1:9/api/articles"),
+                .contains("newsdesk ingest --server http://127.0.0.1:9 PATH"),
             "{err}"
         );
         drop(first);

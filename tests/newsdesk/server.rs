@@ -209,7 +209,7 @@ async fn ingest_against_a_running_server_names_it_and_leaves_the_index_whole() {
     );
     assert!(
         stderr.contains(&format!(
-            "curl -X POST http://{}/api/articles",
+            "newsdesk ingest --server http://{} PATH",
             server.address
         )),
         "{stderr}"
