@@ -347,6 +347,15 @@ mod tests {
 
     #[tokio::test]
     async fn each_request_logs_one_line_with_its_route_template_method_status_and_latency() {
+        // tracing decides, once for the whole process, whether each log
+        // statement is wanted, the first time any thread runs it: when a
+        // test without a subscriber gets there first, the line is dropped for
+        // this test's subscriber too. A global subscriber that wants
+        // everything (and writes nothing) keeps that from happening.
+        static WANT_EVERYTHING: std::sync::Once = std::sync::Once::new();
+        WANT_EVERYTHING.call_once(|| {
+            let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry());
+        });
         let capture = Capture::default();
         let _guard =
             tracing::subscriber::set_default(tracing_subscriber::registry().with(capture.clone()));
