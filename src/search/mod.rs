@@ -442,6 +442,8 @@ fn article_for_display(index: &NewsIndex, id: &ArticleId) -> Result<Option<Artic
 pub struct Linked {
     pub article: Article,
     pub parent: Option<Article>,
+    /// In order of title (then id): the index keeps no order of its own
+    /// that survives how ingest spread the articles over segments.
     pub appended: Vec<Article>,
 }
 
@@ -456,7 +458,8 @@ pub fn linked(index: &NewsIndex, id: &ArticleId) -> Result<Option<Linked>, Error
         Some(parent) => self::article(index, parent)?,
         None => None,
     };
-    let appended = by_term(index, index.fields().parent, id.as_str(), MAX_APPENDED)?;
+    let mut appended = by_term(index, index.fields().parent, id.as_str(), MAX_APPENDED)?;
+    appended.sort_by(|a, b| (&a.title, a.id.as_str()).cmp(&(&b.title, b.id.as_str())));
     Ok(Some(Linked {
         article,
         parent,
