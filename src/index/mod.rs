@@ -188,6 +188,12 @@ impl NewsIndex {
                 },
                 other => Error::Tantivy(other),
             })?;
+        // A writer killed before its commit leaves files no commit names.
+        // tantivy deletes them only at its next collection, and meanwhile a
+        // writer that repeats the same operations (an ingest run again)
+        // would write a file of the same name, such as a segment's
+        // `.<opstamp>.del`, and fail: so collect them before any writing.
+        writer.garbage_collect_files().wait()?;
         let holder = self.path.as_ref().map(|path| path.join(HOLDER_FILE));
         let mut indexer = Indexer::new(writer, self.reader.clone(), self.fields, holder);
         indexer.announce(&format!("a newsdesk process (pid {})", std::process::id()));
@@ -253,6 +259,33 @@ impl NewsIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_writer_first_deletes_the_files_a_killed_one_left() {
+        use std::io::Write;
+        use tantivy::Directory;
+        use tantivy::directory::TerminatingWrite;
+
+        let dir = tempfile::tempdir().unwrap();
+        let index = NewsIndex::open_or_create(dir.path()).unwrap();
+        let mut writer = index.writer(WriterOptions::default()).unwrap();
+        writer.commit().unwrap();
+        drop(writer);
+        // What a writer killed between writing a segment's deletions and
+        // its commit leaves: a file tantivy manages that no commit names.
+        let orphan = "0123456789abcdef0123456789abcdef.7.del";
+        let mut file = index
+            .index
+            .directory()
+            .open_write(Path::new(orphan))
+            .unwrap();
+        file.write_all(b"deletes").unwrap();
+        file.terminate().unwrap();
+        assert!(dir.path().join(orphan).exists());
+
+        let _writer = index.writer(WriterOptions::default()).unwrap();
+        assert!(!dir.path().join(orphan).exists());
+    }
 
     #[test]
     fn a_folder_with_other_files_is_not_taken_over() {

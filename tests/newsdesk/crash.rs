@@ -117,7 +117,7 @@ fn ingest(index: &Path, input: &Path) -> std::process::Child {
         .arg(index)
         .arg(input)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("newsdesk runs")
 }
@@ -138,10 +138,13 @@ fn kill_after(mut child: std::process::Child, after: Duration) -> (String, bool)
         std::thread::sleep(Duration::from_millis(2));
     };
     let output = child.wait_with_output().unwrap();
-    (
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        finished,
-    )
+    // What it said, so that a failure shows why.
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (said, finished)
 }
 
 #[test]
