@@ -49,6 +49,7 @@ pub fn run(args: IngestArgs, server: &str) -> anyhow::Result<ExitCode> {
         runtime: &runtime,
         report: Report::default(),
         lines: Vec::new(),
+        batch_bytes: 0,
         origins: Vec::new(),
         failed: None,
         max_article_bytes: args.article_limit.max_article_bytes,
@@ -114,6 +115,8 @@ struct Sender<'a> {
     report: Report,
     /// The batch: a line an article, and where each came from.
     lines: Vec<String>,
+    /// The bytes of `lines`, newlines included.
+    batch_bytes: usize,
     origins: Vec<Origin>,
     /// Why sending stopped: the server went away or refused a batch.
     failed: Option<String>,
@@ -136,10 +139,10 @@ impl Sender<'_> {
             return self.report.reject(rejection);
         }
         let line = parse::to_json_line(&raw);
-        let bytes: usize = self.lines.iter().map(|line| line.len() + 1).sum();
-        if !self.lines.is_empty() && bytes + line.len() > BATCH_BYTES {
+        if !self.lines.is_empty() && self.batch_bytes + line.len() > BATCH_BYTES {
             self.flush();
         }
+        self.batch_bytes += line.len() + 1;
         self.lines.push(line);
         self.origins.push(raw.origin);
         if self.lines.len() >= BATCH_ITEMS {
@@ -156,6 +159,7 @@ impl Sender<'_> {
         let mut body = self.lines.join("\n");
         body.push('\n');
         self.lines.clear();
+        self.batch_bytes = 0;
         let origins = std::mem::take(&mut self.origins);
         let sent = self
             .runtime
