@@ -18,7 +18,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyError};
 
 use crate::people::Aliases;
 pub use people::People;
-pub use schema::Fields;
+pub use schema::{Fields, StoryId};
 pub use writer::{Added, Indexer, WriterOptions};
 
 /// What can go wrong with the index itself.

@@ -3,8 +3,8 @@
 
 use tantivy::DateTime;
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, Field, IndexRecordOption, STORED, STRING, Schema,
-    TantivyDocument, TextFieldIndexing, TextOptions, Value,
+    DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, STORED, STRING,
+    Schema, TantivyDocument, TextFieldIndexing, TextOptions, Value,
 };
 
 use super::analyzer::{ENGLISH, KEYWORD};
@@ -32,6 +32,9 @@ pub mod names {
     pub const TITLE_SOURCE: &str = "title_source";
     pub const OUTLET_SOURCE: &str = "outlet_source";
     pub const DATE_SOURCE: &str = "date_source";
+    /// The story an article is a copy of (`u64`): articles with one story
+    /// are near-duplicates of each other, syndicated or republished.
+    pub const STORY: &str = "story";
 }
 
 /// The fields of the schema, looked up once.
@@ -51,6 +54,7 @@ pub struct Fields {
     pub title_source: Field,
     pub outlet_source: Field,
     pub date_source: Field,
+    pub story: Field,
 }
 
 /// Builds the schema of a newsdesk index.
@@ -100,6 +104,7 @@ pub fn build() -> Schema {
     builder.add_text_field(names::TITLE_SOURCE, STORED);
     builder.add_text_field(names::OUTLET_SOURCE, STORED);
     builder.add_text_field(names::DATE_SOURCE, STORED);
+    builder.add_u64_field(names::STORY, INDEXED | FAST | STORED);
     builder.build()
 }
 
@@ -122,12 +127,15 @@ impl Fields {
             title_source: field(names::TITLE_SOURCE)?,
             outlet_source: field(names::OUTLET_SOURCE)?,
             date_source: field(names::DATE_SOURCE)?,
+            story: field(names::STORY)?,
         })
     }
 
-    pub fn to_document(&self, article: &Article) -> TantivyDocument {
+    /// The document of `article`, a copy of `story`.
+    pub fn to_document(&self, article: &Article, story: StoryId) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         doc.add_text(self.id, article.id.as_str());
+        doc.add_u64(self.story, story.0);
         if let Some(title) = &article.title {
             doc.add_text(self.title, title);
         }
@@ -191,6 +199,28 @@ impl Fields {
                 date: Source::parse(&text(self.date_source).unwrap_or_default()),
             },
         }
+    }
+}
+
+/// A story: the articles that are copies of one another share it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StoryId(pub u64);
+
+impl StoryId {
+    /// The story an article starts when it is a copy of no other: derived
+    /// from its id, so it is the same however often the article is indexed.
+    pub fn of(id: &ArticleId) -> StoryId {
+        let hash = blake3::hash(id.as_str().as_bytes());
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(&hash.as_bytes()[..8]);
+        StoryId(u64::from_le_bytes(bytes))
+    }
+
+    /// The story of a stored document.
+    pub fn read(fields: &Fields, doc: &TantivyDocument) -> Option<StoryId> {
+        doc.get_first(fields.story)
+            .and_then(|v| v.as_u64())
+            .map(StoryId)
     }
 }
 

@@ -87,7 +87,9 @@ impl Indexer {
     /// Adds `article`, replacing any article with the same id.
     pub fn add(&mut self, article: &Article) -> Result<Added, Error> {
         let existed = self.exists(&article.id)?;
-        let document = self.fields.to_document(article);
+        let document = self
+            .fields
+            .to_document(article, super::schema::StoryId::of(&article.id));
         if existed {
             self.writer.run([
                 UserOperation::Delete(self.id_term(&article.id)),
