@@ -12,6 +12,11 @@
 //!
 //! Article `i` depends only on the seed and `i`, so a corpus of 10,000 is
 //! the first 10,000 articles of one of 1,000,000.
+//!
+//! With a share of copies (`--copies`, none by default), that share of
+//! articles are syndicated copies of a recent earlier one, as wire stories
+//! are republished: another outlet, the same day or up to two days later,
+//! the tail trimmed or a line of credit added, a few words changed.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -263,6 +268,69 @@ impl Pool {
         }
     }
 
+    /// Article `index` of the corpus of `seed` where a share `copies` of
+    /// articles are syndicated copies of one of the 200 before them.
+    pub fn article_or_copy(&self, seed: u64, index: u64, copies: f64) -> Row {
+        let mut rng =
+            ChaCha8Rng::seed_from_u64(seed.wrapping_mul(0xD1B5_4A32_D192_ED03) ^ index ^ (1 << 63));
+        if index == 0 || copies <= 0.0 || rng.random_range(0.0..1.0) >= copies {
+            return self.article(seed, index);
+        }
+        let original = index - 1 - rng.random_range(0..index.min(200));
+        let mut row = self.article_or_copy(seed, original, copies);
+        // Another outlet than the original's.
+        let mut outlet = OUTLETS[self.outlet(rng.random_range(0.0..1.0))];
+        if outlet.0 == row.outlet {
+            outlet = OUTLETS
+                [(OUTLETS.iter().position(|o| o.0 == row.outlet).unwrap_or(0) + 1) % OUTLETS.len()];
+        }
+        row.url = row
+            .url
+            .replacen(
+                row.url.split('/').nth(2).unwrap_or_default(),
+                &format!("www.{}", outlet.1),
+                1,
+            )
+            .rsplit_once('-')
+            .map_or_else(|| row.url.clone(), |(head, _)| format!("{head}-{index}"));
+        let credit = format!("This story was first published by {}.", row.outlet);
+        row.outlet = outlet.0.to_string();
+        if let Ok(date) = row.date.parse::<jiff::Timestamp>() {
+            let later = date
+                .checked_add(jiff::SignedDuration::from_mins(
+                    rng.random_range(5..2 * 24 * 60),
+                ))
+                .unwrap_or(date);
+            row.date = later.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+        }
+        let mut paragraphs: Vec<String> = row.body.split("\n\n").map(str::to_string).collect();
+        // Trim the tail, as outlets cut wire copy to length.
+        if paragraphs.len() > 3 && rng.random_range(0.0..1.0) < 0.5 {
+            let keep = paragraphs.len() * rng.random_range(60..=90) / 100;
+            paragraphs.truncate(keep.max(2));
+        }
+        // Change a few words: one in fifty.
+        for paragraph in &mut paragraphs {
+            let words: Vec<&str> = paragraph.split(' ').collect();
+            let edited: Vec<&str> = words
+                .iter()
+                .map(|w| {
+                    if rng.random_range(0..50) == 0 {
+                        "also"
+                    } else {
+                        w
+                    }
+                })
+                .collect();
+            *paragraph = edited.join(" ");
+        }
+        if rng.random_range(0.0..1.0) < 0.5 {
+            paragraphs.push(credit);
+        }
+        row.body = paragraphs.join("\n\n");
+        row
+    }
+
     /// The outlet a uniform draw in [0, 1) falls on.
     fn outlet(&self, draw: f64) -> usize {
         let total = self.cumulative_outlet_weight.last().copied().unwrap_or(1.0);
@@ -284,11 +352,12 @@ pub struct Written {
 
 /// Writes the first `articles` articles of the corpus of `seed` to
 /// `corpus` (for `newsdesk ingest`: no people) and `rows` (with people, for
-/// the peers).
+/// the peers), a share `copies` of them syndicated copies.
 pub fn write(
     pool: &Pool,
     seed: u64,
     articles: u64,
+    copies: f64,
     corpus: &Path,
     rows: &Path,
 ) -> anyhow::Result<Written> {
@@ -301,7 +370,7 @@ pub fn write(
     let (mut corpus_out, mut rows_out) = (open(corpus)?, open(rows)?);
     let mut text_bytes = 0;
     for index in 0..articles {
-        let mut row = pool.article(seed, index);
+        let mut row = pool.article_or_copy(seed, index, copies);
         text_bytes += row.text_bytes();
         serde_json::to_writer(&mut rows_out, &row)?;
         rows_out.write_all(b"\n")?;

@@ -6,6 +6,7 @@
 //! Performance section.
 
 mod corpus;
+mod features;
 mod measure;
 mod newsdesk;
 mod postgres;
@@ -55,6 +56,10 @@ enum Command {
         articles: u64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// The share of articles that are syndicated copies of an earlier
+        /// one (another outlet, a trimmed tail, a few words changed).
+        #[arg(long, default_value_t = 0.0)]
+        copies: f64,
         /// The folder holding `datasets/` and `seeds/`.
         #[arg(long, default_value = "../shared")]
         shared: PathBuf,
@@ -116,6 +121,28 @@ enum Command {
         /// Requests at once.
         #[arg(long, default_value_t = 8)]
         clients: usize,
+    },
+    /// Measures the research endpoints (collapsed search, significant
+    /// terms, timeline, people, similar articles, export) against a plain
+    /// search, on a `newsdesk serve` it starts over an index
+    /// (`bench/features` makes the corpus and the index and runs this).
+    Features {
+        /// The index to serve.
+        #[arg(long)]
+        index: PathBuf,
+        /// The corpus's rows (for the query set and the people).
+        #[arg(long)]
+        rows: PathBuf,
+        #[arg(long, default_value_t = 200)]
+        queries: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where to write the figures as JSON.
+        #[arg(long)]
+        out: PathBuf,
+        /// The server's log.
+        #[arg(long)]
+        log: PathBuf,
     },
     /// Runs a command and writes its wall time and peak memory.
     #[command(hide = true)]
@@ -283,6 +310,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Corpus {
             articles,
             seed,
+            copies,
             shared,
             out,
         } => {
@@ -292,6 +320,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &pool,
                 seed,
                 articles,
+                copies,
                 &out.join("corpus.ndjson"),
                 &out.join("rows.ndjson"),
             )?;
@@ -301,6 +330,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 written.text_bytes as f64 / 1e6,
                 out.display()
             );
+        }
+        Command::Features {
+            index,
+            rows,
+            queries,
+            seed,
+            out,
+            log,
+        } => {
+            let results = features::run(&features::Plan {
+                index,
+                rows,
+                queries,
+                seed,
+                out,
+                log,
+            })?;
+            print!("{}", features::render(&results));
         }
         Command::Queries { rows, count, seed } => {
             let queries = queries::generate(&rows, count, seed)?;

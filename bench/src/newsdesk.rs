@@ -113,8 +113,12 @@ impl Server {
         }
     }
 
-    fn base(&self) -> String {
+    pub fn base(&self) -> String {
         format!("http://{}", self.address)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// The server's peak resident memory so far.

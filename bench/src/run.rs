@@ -95,7 +95,7 @@ fn run_size(
     let corpus_path = dir.join("corpus.ndjson");
     let rows_path = dir.join("rows.ndjson");
     eprintln!("{size} articles: writing the corpus");
-    let written = corpus::write(pool, plan.seed, size, &corpus_path, &rows_path)?;
+    let written = corpus::write(pool, plan.seed, size, 0.0, &corpus_path, &rows_path)?;
     let queries = queries::generate(&rows_path, plan.queries, plan.seed)?;
     let queries_path = dir.join("queries.json");
     std::fs::write(&queries_path, serde_json::to_string_pretty(&queries)?)?;
