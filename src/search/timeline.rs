@@ -23,7 +23,9 @@ use crate::index::NewsIndex;
 /// chart nobody can read, and each costs a pass over its matches.
 pub const MAX_QUERIES: usize = 10;
 /// The most intervals one timeline holds: thirteen years by day, ninety by
-/// week. A finer timeline is more numbers than a chart has pixels.
+/// week. A finer timeline is more numbers than a chart has pixels, so a
+/// longer span is counted by the next longer interval instead (every date
+/// an article may have, 1800 to 2200, fits by month).
 pub const MAX_INTERVALS: usize = 5_000;
 
 /// How long each interval of a timeline is.
@@ -53,6 +55,15 @@ impl Interval {
             Interval::Day => "day",
             Interval::Week => "week",
             Interval::Month => "month",
+        }
+    }
+
+    /// The next longer interval, if any.
+    fn longer(self) -> Option<Interval> {
+        match self {
+            Interval::Day => Some(Interval::Week),
+            Interval::Week => Some(Interval::Month),
+            Interval::Month => None,
         }
     }
 
@@ -225,9 +236,9 @@ pub fn timeline(index: &NewsIndex, request: &TimelineRequest) -> Result<Timeline
     let mut compiler = Compiler::new(index, people.clone());
     let base = filtered(Box::new(AllQuery), filters(&mut compiler, &filters_only));
     let base = searcher.search(&*base, &DayCollector)?;
-    let axis = Axis::of(request.interval, &base.sorted_days())?;
+    let (axis, coarsened) = Axis::fitting(request.interval, &base.sorted_days())?;
 
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = coarsened.into_iter().collect();
     let mut series = Vec::with_capacity(request.queries.len());
     for text in &request.queries {
         let mut compiler = Compiler::new(index, people.clone());
@@ -245,7 +256,7 @@ pub fn timeline(index: &NewsIndex, request: &TimelineRequest) -> Result<Timeline
         series.push(axis.series(text, &matched.sorted_days(), matched.undated));
     }
     Ok(Timeline {
-        interval: request.interval,
+        interval: axis.interval,
         total: base.undated + axis.periods.iter().map(|p| p.total).sum::<u64>(),
         undated: base.undated,
         periods: axis.periods,
@@ -266,6 +277,29 @@ struct Axis {
 }
 
 impl Axis {
+    /// The axis over `days` by `interval`, or by the first longer interval
+    /// that fits in [`MAX_INTERVALS`], with a warning that says so.
+    fn fitting(interval: Interval, days: &[(i64, u64)]) -> Result<(Axis, Option<String>), Error> {
+        let mut tried = interval;
+        loop {
+            match (Axis::of(tried, days), tried.longer()) {
+                (Ok(axis), _) if tried == interval => return Ok((axis, None)),
+                (Ok(axis), _) => {
+                    let warning = format!(
+                        "the articles span more than {MAX_INTERVALS} intervals of a {}, more \
+                         than a timeline holds: counted by {} instead; narrow the dates with \
+                         from and to to count by {0}",
+                        interval.as_str(),
+                        tried.as_str(),
+                    );
+                    return Ok((axis, Some(warning)));
+                }
+                (Err(_), Some(longer)) => tried = longer,
+                (Err(err), None) => return Err(err),
+            }
+        }
+    }
+
     /// The axis over `days` ((days since the epoch, articles), oldest
     /// first) of the base; an error past [`MAX_INTERVALS`].
     fn of(interval: Interval, days: &[(i64, u64)]) -> Result<Axis, Error> {
@@ -468,6 +502,18 @@ mod tests {
         };
         assert!(message.contains("week or month"), "{message}");
         assert_eq!(Axis::of(Interval::Month, &span).unwrap().periods.len(), 421);
+
+        // Asked by day, counted by week, and told so.
+        let (axis, warning) = Axis::fitting(Interval::Day, &span).unwrap();
+        assert_eq!(axis.interval, Interval::Week);
+        assert_eq!(axis.periods.len(), 1827);
+        let warning = warning.expect("a warning");
+        assert!(warning.contains("counted by week instead"), "{warning}");
+        let (axis, warning) = Axis::fitting(Interval::Month, &span).unwrap();
+        assert_eq!((axis.interval, warning), (Interval::Month, None));
+        let ages = [(day("1800-01-01"), 1), (day("2200-12-31"), 1)];
+        let (axis, _) = Axis::fitting(Interval::Day, &ages).unwrap();
+        assert_eq!((axis.interval, axis.periods.len()), (Interval::Month, 4812));
     }
 
     fn article(id: &str, date: Option<&str>, outlet: &str, body: &str) -> Article {
