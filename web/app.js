@@ -1,7 +1,8 @@
 // newsdesk's web front end: one page, no build step, no dependencies.
 //
 // Every state is a URL: the search view is "/?q=…&outlet=…&person=…&from=…
-// &to=…&sort=…&page=…", the article view "/articles/{id}?q=…". Links and
+// &to=…&sort=…&page=…", the article view "/articles/{id}?q=…", the timeline
+// "/timeline?q=…&q=…&interval=…&measure=…" (with the search's filters). Links and
 // controls change the URL and render from it, so back, forward, reload and
 // sharing all work. Text from articles is only ever set as text; the one
 // markup the API sends (<mark> in snippets) is rebuilt from a parsed copy,
@@ -151,11 +152,13 @@ function showError(message) {
 
 async function renderSearch(state) {
   $("article-view").hidden = true;
+  $("timeline-view").hidden = true;
   $("search-view").hidden = false;
   document.title = state.q ? `${state.q} — newsdesk` : "newsdesk";
   $("q").value = state.q;
   $("sort").value = state.sort;
   renderChips(state);
+  $("compare-link").href = timelineUrl({ ...TIMELINE_DEFAULTS, ...state, queries: state.q ? [state.q] : [] });
   document.body.classList.add("loading");
   const params = searchParams(state);
   params.delete("page");
@@ -446,6 +449,7 @@ function renderHistogram(state, found) {
 
 async function renderArticle(state) {
   $("search-view").hidden = true;
+  $("timeline-view").hidden = true;
   const view = $("article-view");
   view.hidden = false;
   $("q").value = state.q;
@@ -509,9 +513,273 @@ function articleLink(link, state) {
 }
 
 // ---------------------------------------------------------------------
+// A line chart, drawn as inline SVG with DOM calls (the page's policy
+// allows no inline style, so colours come from the classes series-0 to
+// series-9 in style.css).
+
+const SVG = "http://www.w3.org/2000/svg";
+
+/// Creates an SVG element with attributes and children.
+function svg(tag, attributes = {}, ...children) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value !== undefined && value !== null) node.setAttribute(name, String(value));
+  }
+  for (const child of children.flat()) if (child) node.append(child);
+  return node;
+}
+
+/// Round steps for an axis from 0 to `max`: about `count` of them, each at
+/// least `least` apart.
+function ticks(max, count, least = 0) {
+  if (!(max > 0)) return [0, Math.max(1, least)];
+  const rough = Math.max(max / count, least);
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough);
+  const out = [];
+  for (let value = 0; value <= max + step / 2; value += step) out.push(value);
+  return out;
+}
+
+/// A line chart as a <figure>: one line per series, a legend, and axes.
+///
+/// `series`: [{ name, values }], each `values` one number per label.
+/// `options`: `labels` (the x positions, oldest first, as shown), `width`
+/// and `height` in pixels (the chart is drawn at that size, so text stays
+/// readable on a phone), `format(value)` for the y axis and the point
+/// titles, `integers` (true when values are counts, so the axis steps by
+/// whole numbers), `title` (the chart's accessible name), and optionally
+/// `onPoint(seriesIndex, labelIndex)`, called when a point is clicked.
+function lineChart(series, options) {
+  const { labels, width = 640, height = 320, format = String, integers = false, title = "Chart", onPoint = null } = options;
+  const margin = { top: 12, right: 16, bottom: 36, left: 56 };
+  const plotWidth = Math.max(40, width - margin.left - margin.right);
+  const plotHeight = Math.max(40, height - margin.top - margin.bottom);
+  const max = Math.max(0, ...series.flatMap((s) => s.values));
+  const yTicks = ticks(max, Math.max(2, Math.floor(plotHeight / 50)), integers ? 1 : 0);
+  const top = yTicks[yTicks.length - 1] || 1;
+  const x = (i) => margin.left + (labels.length > 1 ? (i / (labels.length - 1)) * plotWidth : plotWidth / 2);
+  const y = (v) => margin.top + plotHeight - (v / top) * plotHeight;
+
+  const chart = svg("svg", { class: "line-chart", width, height, viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": title });
+  const grid = svg("g", { class: "chart-grid" });
+  for (const value of yTicks) {
+    grid.append(
+      svg("line", { x1: margin.left, x2: margin.left + plotWidth, y1: y(value), y2: y(value) }),
+      svg("text", { x: margin.left - 6, y: y(value), class: "chart-y-label", "text-anchor": "end", "dominant-baseline": "middle" }, document.createTextNode(format(value))),
+    );
+  }
+  // As many x labels as fit, evenly spread, the first and last among them.
+  const room = Math.max(1, Math.floor(plotWidth / 84));
+  const every = Math.max(1, Math.ceil((labels.length - 1) / room));
+  const xAxis = svg("g", { class: "chart-x-axis" }, svg("line", { x1: margin.left, x2: margin.left + plotWidth, y1: margin.top + plotHeight, y2: margin.top + plotHeight }));
+  labels.forEach((label, i) => {
+    if (i % every !== 0 && i !== labels.length - 1) return;
+    if (i !== labels.length - 1 && labels.length - 1 - i < every / 2) return;
+    const anchor = labels.length === 1 ? "middle" : i === 0 ? "start" : i === labels.length - 1 ? "end" : "middle";
+    xAxis.append(svg("text", { x: x(i), y: margin.top + plotHeight + 20, class: "chart-x-label", "text-anchor": anchor }, document.createTextNode(label)));
+  });
+  chart.append(grid, xAxis);
+
+  series.forEach((line, s) => {
+    const group = svg("g", { class: `chart-series series-${s % 10}`, "data-series": s });
+    const points = line.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
+    group.append(svg("polyline", { class: "chart-line", points }));
+    // Points to click where there is room for them.
+    if (line.values.length <= plotWidth / 4) {
+      line.values.forEach((value, i) => {
+        const point = svg("circle", { class: onPoint ? "chart-point clickable" : "chart-point", cx: x(i), cy: y(value), r: 3.5 }, svg("title", {}, document.createTextNode(`${line.name}, ${labels[i]}: ${format(value)}`)));
+        if (onPoint) point.addEventListener("click", () => onPoint(s, i));
+        group.append(point);
+      });
+    }
+    chart.append(group);
+  });
+
+  const legend = el(
+    "ul",
+    { class: "chart-legend" },
+    series.map((line, s) => el("li", { class: `series-${s % 10}` }, el("span", { class: "swatch", "aria-hidden": "true" }), line.name)),
+  );
+  return el("figure", { class: "chart" }, chart, legend);
+}
+
+// ---------------------------------------------------------------------
+// The timeline view: several queries compared over time.
+
+const MAX_TIMELINE_QUERIES = 10;
+const TIMELINE_DEFAULTS = { queries: [], outlet: [], person: [], from: "", to: "", interval: "month", measure: "count" };
+
+function timelineState() {
+  const params = new URLSearchParams(location.search);
+  const interval = params.get("interval");
+  return {
+    queries: params.getAll("q").map((q) => q.trim()).filter(Boolean).slice(0, MAX_TIMELINE_QUERIES),
+    outlet: params.getAll("outlet").filter(Boolean),
+    person: params.getAll("person").filter(Boolean),
+    from: params.get("from") || "",
+    to: params.get("to") || "",
+    interval: ["day", "week", "month"].includes(interval) ? interval : "month",
+    measure: params.get("measure") === "share" ? "share" : "count",
+  };
+}
+
+/// The API's parameters for a timeline state (no query: the filtered
+/// archive's own line).
+function timelineParams(state) {
+  const params = new URLSearchParams();
+  for (const q of state.queries) params.append("q", q);
+  for (const outlet of state.outlet) params.append("outlet", outlet);
+  for (const person of state.person) params.append("person", person);
+  if (state.from) params.set("from", state.from);
+  if (state.to) params.set("to", state.to);
+  params.set("interval", state.interval);
+  return params;
+}
+
+function timelineUrl(state) {
+  const params = timelineParams(state);
+  if (state.measure === "share") params.set("measure", "share");
+  return `/timeline?${params}`;
+}
+
+/// The last answer, so that switching counts and shares or resizing the
+/// window redraws without asking again.
+let lastTimeline = null;
+
+async function renderTimeline(state) {
+  $("search-view").hidden = true;
+  $("article-view").hidden = true;
+  $("timeline-view").hidden = false;
+  document.title = `${state.queries.length ? state.queries.join(" · ") : "All articles"} over time — newsdesk`;
+  fillTimelineForm(state);
+  const filters = [
+    ...state.outlet.map((o) => `outlet: ${o}`),
+    ...state.person.map((p) => `person: ${p}`),
+    state.from ? `from ${showDate(state.from)}` : null,
+    state.to ? `to ${showDate(state.to)}` : null,
+  ].filter(Boolean);
+  const filterLine = $("timeline-filters");
+  filterLine.replaceChildren();
+  filterLine.hidden = !filters.length;
+  if (filters.length) {
+    filterLine.append(`Within ${filters.join(" · ")} — `, el("a", { href: timelineUrl({ ...state, outlet: [], person: [], from: "", to: "" }), onclick: linkHandler }, "compare across the whole archive"));
+  }
+  const path = `/api/timeline?${timelineParams(state)}`;
+  if (!lastTimeline || lastTimeline.path !== path) {
+    document.body.classList.add("loading");
+    try {
+      lastTimeline = { path, body: await api(path) };
+    } catch (error) {
+      if (error.name === "AbortError") return;
+      document.body.classList.remove("loading");
+      lastTimeline = null;
+      showError(error.message);
+      $("timeline-chart").replaceChildren();
+      return;
+    }
+    document.body.classList.remove("loading");
+  }
+  showError("");
+  drawTimeline(state, lastTimeline.body);
+}
+
+function fillTimelineForm(state) {
+  const list = $("timeline-queries");
+  list.replaceChildren();
+  const queries = state.queries.length ? state.queries : [""];
+  for (const query of queries) list.append(queryRow(query));
+  $("timeline-add").disabled = queries.length >= MAX_TIMELINE_QUERIES;
+  $("timeline-interval").value = state.interval;
+  $(state.measure === "share" ? "measure-share" : "measure-count").checked = true;
+}
+
+function queryRow(value) {
+  const index = $("timeline-queries").children.length;
+  const input = el("input", { type: "search", class: "timeline-query", value, autocomplete: "off", spellcheck: "false", "aria-label": `Query ${index + 1}`, placeholder: index ? "Another query" : "A query, such as ceasefire OR truce" });
+  const remove = el("button", { type: "button", class: "remove", "aria-label": `Remove query ${index + 1}` }, "×");
+  const row = el("li", { class: `series-${index % 10}` }, el("span", { class: "swatch", "aria-hidden": "true" }), input, remove);
+  remove.addEventListener("click", () => {
+    row.remove();
+    if (!$("timeline-queries").children.length) $("timeline-queries").append(queryRow(""));
+    $("timeline-add").disabled = false;
+  });
+  return row;
+}
+
+function drawTimeline(state, found) {
+  const box = $("timeline-chart");
+  box.replaceChildren();
+  const shares = state.measure === "share";
+  const undated = found.undated ? `, ${found.undated.toLocaleString("en-GB")} of them undated` : "";
+  const coarser = found.interval !== state.interval ? ` by ${found.interval}` : "";
+  $("timeline-summary").textContent = `${found.total.toLocaleString("en-GB")} article${found.total === 1 ? "" : "s"} in all${undated}${coarser} · ${found.took_ms} ms`;
+  const warnings = $("timeline-warnings");
+  warnings.replaceChildren(...found.warnings.map((w) => el("p", {}, w)));
+  warnings.hidden = !found.warnings.length;
+  if (!found.intervals.length) {
+    box.append(el("p", { class: "none" }, "No dated articles match: there is nothing to draw over time."));
+    return;
+  }
+  const name = (line) => line.query || "All articles";
+  const series = found.series.map((line) => ({
+    name: `${name(line)} (${line.total.toLocaleString("en-GB")}${line.undated ? `, ${line.undated} undated` : ""})`,
+    values: shares ? line.shares.map((v) => v * 100) : line.counts,
+  }));
+  const percent = (v) => `${Number(v.toFixed(1))}%`;
+  const chart = lineChart(series, {
+    labels: found.intervals.map((i) => i.label),
+    width: Math.max(280, Math.min(box.clientWidth || 640, 1100)),
+    height: window.matchMedia("(max-width: 760px)").matches ? 240 : 340,
+    format: shares ? percent : (v) => v.toLocaleString("en-GB"),
+    integers: !shares,
+    title: `${shares ? "Share of articles" : "Articles"} by ${found.interval}`,
+    // A point opens the search for its query and interval.
+    onPoint: (s, i) => {
+      const interval = found.intervals[i];
+      go(searchUrl({ q: found.series[s].query, outlet: state.outlet, person: state.person, from: interval.start, to: interval.end, sort: "relevance", page: 1 }));
+    },
+  });
+  box.append(chart);
+}
+
+function wireTimeline() {
+  const current = () => ({
+    ...timelineState(),
+    queries: [...document.querySelectorAll(".timeline-query")].map((input) => input.value.trim()).filter(Boolean),
+    interval: $("timeline-interval").value,
+    measure: $("measure-share").checked ? "share" : "count",
+  });
+  $("timeline-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    go(timelineUrl(current()));
+  });
+  $("timeline-add").addEventListener("click", () => {
+    const list = $("timeline-queries");
+    if (list.children.length >= MAX_TIMELINE_QUERIES) return;
+    const row = queryRow("");
+    list.append(row);
+    row.querySelector("input").focus();
+    $("timeline-add").disabled = list.children.length >= MAX_TIMELINE_QUERIES;
+  });
+  $("timeline-interval").addEventListener("change", () => go(timelineUrl(current())));
+  for (const radio of document.querySelectorAll("input[name=measure]")) {
+    radio.addEventListener("change", () => go(timelineUrl({ ...timelineState(), measure: radio.value })));
+  }
+  let resizing = null;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizing);
+    resizing = setTimeout(() => {
+      if (!$("timeline-view").hidden && lastTimeline) drawTimeline(timelineState(), lastTimeline.body);
+    }, 150);
+  });
+}
+
+// ---------------------------------------------------------------------
 // Wiring.
 
 function render() {
+  if (location.pathname === "/timeline") return renderTimeline(timelineState());
   const state = readState();
   return state.article ? renderArticle(state) : renderSearch(state);
 }
@@ -553,6 +821,8 @@ document.addEventListener("DOMContentLoaded", () => {
       input.select();
     }
   });
+  $("compare-link").addEventListener("click", linkHandler);
+  wireTimeline();
   // Small screens start with the filters folded away.
   if (window.matchMedia("(max-width: 760px)").matches) $("filters").open = false;
   window.addEventListener("popstate", render);

@@ -20,6 +20,7 @@ mod meta;
 mod metrics;
 mod openapi;
 mod search;
+mod timeline;
 mod web;
 
 use std::future::Future;
@@ -201,6 +202,7 @@ pub fn router(state: AppState) -> Router {
     let writes = axum::middleware::from_fn_with_state(state.clone(), auth::require_write_access);
     let api = Router::new()
         .route("/search", get(search::search))
+        .route("/timeline", get(timeline::timeline))
         .route(
             "/articles",
             axum::routing::post(articles::create).route_layer(writes.clone()),
@@ -214,6 +216,7 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .route("/", get(web::page))
         .route("/articles/{id}", get(web::page))
+        .route("/timeline", get(web::page))
         .route("/assets/app.js", get(web::script))
         .route("/assets/style.css", get(web::style))
         .route("/assets/favicon.svg", get(web::icon))

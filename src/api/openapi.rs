@@ -21,14 +21,16 @@ use utoipa::openapi::{
 use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
 use super::error::ErrorBody;
-use super::{articles, meta, metrics, search};
+use super::{articles, meta, metrics, search, timeline};
 use crate::search::query::MAX_DEPTH;
+use crate::search::timeline::{MAX_INTERVALS, MAX_QUERIES};
 use crate::search::{MAX_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES, MAX_QUERY_TERMS, SearchRequest};
 
 #[derive(OpenApi)]
 #[openapi(
     paths(
         search::search,
+        timeline::timeline,
         articles::show,
         articles::create,
         articles::delete,
@@ -93,6 +95,29 @@ fn query_text(description: &str) -> Schema {
         )))
         .examples(["ceasefire"])
         .into()
+}
+
+/// The schema of the `q` of `GET /api/timeline`: one query a series.
+pub fn queries() -> Schema {
+    ArrayBuilder::new()
+        .items(RefOr::T(query_text(
+            "A query whose articles to count, one series each; repeat for several. Empty, or \
+             no q at all, counts every article the filters leave.",
+        )))
+        .max_items(Some(MAX_QUERIES))
+        .into()
+}
+
+/// The schema of `interval`.
+pub fn interval() -> Schema {
+    words(
+        &format!(
+            "How long each interval of a timeline is; `week` is the ISO week, Monday to \
+             Sunday. At most {MAX_INTERVALS} intervals: a longer span is counted by the next \
+             longer interval instead, with a warning, and `interval` in the answer says which."
+        ),
+        &["month", "week", "day"],
+    )
 }
 
 /// The schema of `from`.

@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use jiff::civil::Date;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -54,7 +55,7 @@ pub struct SearchParams {
 
 /// The one value of a parameter that may be given once; `None` when absent
 /// or empty.
-fn single(name: &str, values: Vec<String>) -> Result<Option<String>, ApiError> {
+pub(super) fn single(name: &str, values: Vec<String>) -> Result<Option<String>, ApiError> {
     let mut present: Vec<String> = values
         .into_iter()
         .filter(|v| !v.trim().is_empty())
@@ -85,29 +86,10 @@ impl SearchParams {
                 ))
             }),
         };
-        let day = |name: &str, values: Vec<String>, start: bool| match single(name, values)? {
-            None => Ok(None),
-            Some(text) => period(text.trim())
-                .map(|(first, last)| Some(if start { first } else { last }))
-                .ok_or_else(|| {
-                    ApiError::InvalidParameter(format!(
-                        "{name} must be a date as YYYY-MM-DD (or YYYY-MM, or YYYY), not {:?}",
-                        shorten(&text)
-                    ))
-                }),
-        };
         Ok(SearchRequest {
             query: single("q", self.q)?.unwrap_or_default(),
-            outlets: self
-                .outlet
-                .into_iter()
-                .filter(|v| !v.trim().is_empty())
-                .collect(),
-            people: self
-                .person
-                .into_iter()
-                .filter(|v| !v.trim().is_empty())
-                .collect(),
+            outlets: any_of(self.outlet),
+            people: any_of(self.person),
             from: day("from", self.from, true)?,
             to: day("to", self.to, false)?,
             sort: match single("sort", self.sort)? {
@@ -124,11 +106,36 @@ impl SearchParams {
     }
 }
 
+/// The values of a parameter that may be repeated for "any of these",
+/// empty ones left out.
+pub(super) fn any_of(values: Vec<String>) -> Vec<String> {
+    values
+        .into_iter()
+        .filter(|v| !v.trim().is_empty())
+        .collect()
+}
+
+/// The day `from` (`start`) or `to` means: a day, or the first or last day
+/// of a month or a year.
+pub(super) fn day(name: &str, values: Vec<String>, start: bool) -> Result<Option<Date>, ApiError> {
+    match single(name, values)? {
+        None => Ok(None),
+        Some(text) => period(text.trim())
+            .map(|(first, last)| Some(if start { first } else { last }))
+            .ok_or_else(|| {
+                ApiError::InvalidParameter(format!(
+                    "{name} must be a date as YYYY-MM-DD (or YYYY-MM, or YYYY), not {:?}",
+                    shorten(&text)
+                ))
+            }),
+    }
+}
+
 fn shorten(text: &str) -> String {
     text.chars().take(40).collect()
 }
 
-fn invalid(err: search::Error) -> ApiError {
+pub(super) fn invalid(err: search::Error) -> ApiError {
     match err {
         search::Error::Invalid(message) => ApiError::InvalidParameter(message),
         other => ApiError::internal(other),

@@ -104,17 +104,12 @@ impl FacetCounts {
 
     /// (days since the epoch, articles), oldest first.
     fn sorted_days(&self) -> Vec<(i64, u64)> {
-        let mut days: Vec<(i64, u64)> = self
-            .days
-            .iter()
-            .map(|(key, count)| (self.days.base + i64::from(key), count))
-            .collect();
-        days.sort_unstable();
-        days
+        self.days.sorted_days()
     }
 }
 
-fn date(days_since_epoch: i64) -> Option<jiff::civil::Date> {
+/// The day a number of days since the epoch falls on.
+pub(super) fn date(days_since_epoch: i64) -> Option<jiff::civil::Date> {
     day_of(DateTime::from_timestamp_secs(
         days_since_epoch.checked_mul(SECONDS_PER_DAY)?,
     ))
@@ -209,6 +204,54 @@ impl Tally {
         dense.chain(sparse)
     }
 
+    /// (base + key, count) for every key counted, smallest first: for a
+    /// tally of days, (days since the epoch, articles), oldest first.
+    fn sorted_days(&self) -> Vec<(i64, u64)> {
+        let mut days: Vec<(i64, u64)> = self
+            .iter()
+            .map(|(key, count)| (self.base + i64::from(key), count))
+            .collect();
+        days.sort_unstable();
+        days
+    }
+
+    /// An empty tally of the days a segment's `day` column spans.
+    fn for_days(days: Option<&Column<DateTime>>) -> Tally {
+        let mut tally = Tally::new(0);
+        if let Some(days) = days {
+            let first = day_number(days.min_value());
+            let last = day_number(days.max_value());
+            tally.base = first;
+            tally.universe = usize::try_from(last - first + 1).unwrap_or(0);
+        }
+        tally
+    }
+
+    /// An empty tally of the days all of `segments` span.
+    fn spanning<'a>(segments: impl Iterator<Item = &'a Tally> + Clone) -> Tally {
+        let mut tally = Tally::new(0);
+        let days = segments.filter(|s| s.universe > 0);
+        if let (Some(first), Some(end)) = (
+            days.clone().map(|s| s.base).min(),
+            days.map(|s| s.base + s.universe as i64).max(),
+        ) {
+            tally.base = first;
+            tally.universe = usize::try_from(end - first).unwrap_or(0);
+        }
+        tally
+    }
+
+    /// Counts the day of `doc` in `days`; false when it has none.
+    fn add_day(&mut self, days: Option<&Column<DateTime>>, doc: DocId) -> bool {
+        let Some(day) = days.and_then(|days| days.first(doc)) else {
+            return false;
+        };
+        if let Ok(key) = u32::try_from(day_number(day) - self.base) {
+            self.add(key, 1);
+        }
+        true
+    }
+
     /// Adds every count of `other`.
     fn absorb(&mut self, other: Tally) {
         let shift = other.base - self.base;
@@ -244,18 +287,7 @@ impl Collector for FacetCollector {
             .collect::<tantivy::Result<Vec<_>>>()?;
         let days: Option<Column<DateTime>> = fast.column_opt(names::DAY)?;
         let mut counts = FacetCounts::new(self.people.clone());
-        if let Some(days) = &days {
-            let first = days
-                .min_value()
-                .into_timestamp_secs()
-                .div_euclid(SECONDS_PER_DAY);
-            let last = days
-                .max_value()
-                .into_timestamp_secs()
-                .div_euclid(SECONDS_PER_DAY);
-            counts.days.base = first;
-            counts.days.universe = usize::try_from(last - first + 1).unwrap_or(0);
-        }
+        counts.days = Tally::for_days(days.as_ref());
         Ok(SegmentFacets {
             outlet_counts: vec![0; outlets.as_ref().map_or(0, |c| c.num_terms())],
             name_columns,
@@ -272,14 +304,7 @@ impl Collector for FacetCollector {
 
     fn merge_fruits(&self, segments: Vec<FacetCounts>) -> tantivy::Result<FacetCounts> {
         let mut total = FacetCounts::new(self.people.clone());
-        let days = segments.iter().filter(|s| s.days.universe > 0);
-        if let (Some(first), Some(end)) = (
-            days.clone().map(|s| s.days.base).min(),
-            days.map(|s| s.days.base + s.days.universe as i64).max(),
-        ) {
-            total.days.base = first;
-            total.days.universe = usize::try_from(end - first).unwrap_or(0);
-        }
+        total.days = Tally::spanning(segments.iter().map(|s| &s.days));
         for segment in segments {
             for (value, count) in segment.outlets {
                 *total.outlets.entry(value).or_default() += count;
@@ -330,16 +355,89 @@ impl SegmentCollector for SegmentFacets {
                 self.counts.people.add(person, 1);
             }
         }
-        if let Some(day) = self.days.as_ref().and_then(|days| days.first(doc)) {
-            let day = day.into_timestamp_secs().div_euclid(SECONDS_PER_DAY);
-            if let Ok(key) = u32::try_from(day - self.counts.days.base) {
-                self.counts.days.add(key, 1);
-            }
-        }
+        self.counts.days.add_day(self.days.as_ref(), doc);
     }
 
     fn harvest(mut self) -> FacetCounts {
         self.counts.outlets = resolve(self.outlets.as_ref(), &self.outlet_counts);
+        self.counts
+    }
+}
+
+/// Days since the epoch of a `day` column value.
+fn day_number(day: DateTime) -> i64 {
+    day.into_timestamp_secs().div_euclid(SECONDS_PER_DAY)
+}
+
+/// Counts matching articles by publication day, and those without one:
+/// the day part of the facets alone, one fast-column read a match, for
+/// counting several queries over time.
+pub struct DayCollector;
+
+/// The articles of one search by day, and how many had no day.
+pub struct DayCounts {
+    days: Tally,
+    pub undated: u64,
+}
+
+impl DayCounts {
+    /// (days since the epoch, articles), oldest first.
+    pub fn sorted_days(&self) -> Vec<(i64, u64)> {
+        self.days.sorted_days()
+    }
+}
+
+impl Collector for DayCollector {
+    type Fruit = DayCounts;
+    type Child = SegmentDays;
+
+    fn for_segment(
+        &self,
+        _segment_local_id: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<SegmentDays> {
+        let column: Option<Column<DateTime>> = segment.fast_fields().column_opt(names::DAY)?;
+        Ok(SegmentDays {
+            counts: DayCounts {
+                days: Tally::for_days(column.as_ref()),
+                undated: 0,
+            },
+            column,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, segments: Vec<DayCounts>) -> tantivy::Result<DayCounts> {
+        let mut total = DayCounts {
+            days: Tally::spanning(segments.iter().map(|s| &s.days)),
+            undated: 0,
+        };
+        for segment in segments {
+            total.undated += segment.undated;
+            total.days.absorb(segment.days);
+        }
+        Ok(total)
+    }
+}
+
+pub struct SegmentDays {
+    column: Option<Column<DateTime>>,
+    counts: DayCounts,
+}
+
+impl SegmentCollector for SegmentDays {
+    type Fruit = DayCounts;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        if !self.counts.days.add_day(self.column.as_ref(), doc) {
+            self.counts.undated += 1;
+        }
+    }
+
+    fn harvest(self) -> DayCounts {
         self.counts
     }
 }

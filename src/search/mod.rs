@@ -6,12 +6,14 @@
 //! - [`query`] parses the query language into a tree (pure code);
 //! - [`compile`] turns the tree into a tantivy query;
 //! - [`facets`] counts outlets, people and days over the whole result;
-//! - [`snippet`] cuts and marks the fragments shown with each hit.
+//! - [`snippet`] cuts and marks the fragments shown with each hit;
+//! - [`timeline`] counts several queries by day, week or month.
 
 pub mod compile;
 pub mod facets;
 pub mod query;
 pub mod snippet;
+pub mod timeline;
 
 use std::time::{Duration, Instant};
 
@@ -269,13 +271,7 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
     let mut warnings = parsed.warnings;
     warnings.extend(compiled.warnings);
 
-    let query: Box<dyn Query> = if filters.is_empty() {
-        compiled.query
-    } else {
-        let mut clauses = vec![(Occur::Must, compiled.query)];
-        clauses.extend(filters.into_iter().map(|filter| (Occur::Must, filter)));
-        Box::new(BooleanQuery::new(clauses))
-    };
+    let query = filtered(compiled.query, filters);
     let sort = match request.sort {
         Sort::Relevance if !compiled.scored => Sort::Newest,
         sort => sort,
@@ -360,6 +356,16 @@ fn filters(compiler: &mut Compiler, request: &SearchRequest) -> Vec<Box<dyn Quer
         filters.push(compiler.dates(request.from, request.to));
     }
     filters
+}
+
+/// `query` narrowed by every one of `filters`.
+fn filtered(query: Box<dyn Query>, filters: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    if filters.is_empty() {
+        return query;
+    }
+    let mut clauses = vec![(Occur::Must, query)];
+    clauses.extend(filters.into_iter().map(|filter| (Occur::Must, filter)));
+    Box::new(BooleanQuery::new(clauses))
 }
 
 /// What one pass over the matches gathers: the requested page, the exact

@@ -239,19 +239,11 @@ async fn api_ids(base: &str, query: &str) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reader_searches_filters_pages_sorts_and_reads_in_a_real_browser() {
-    let Some((chromium, driver_program)) = browser_programs() else {
+    let app = TestApp::with_fixtures_and_sample();
+    let Some(session) = Session::start(&app).await else {
         return;
     };
-    let app = TestApp::with_fixtures_and_sample();
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(api::serve(listener, app.router.clone(), async {
-        let _ = stopped.await;
-    }));
-    let driver = start_driver(&driver_program).await;
-    let profile = tempfile::tempdir().unwrap();
-    let client = connect(&driver, &chromium, profile.path()).await;
+    let (client, base) = (session.client.clone(), session.base.clone());
 
     for (width, height, name) in [(1280, 900, "desktop"), (390, 844, "phone")] {
         client.set_window_size(width, height).await.unwrap();
@@ -452,8 +444,202 @@ async fn a_reader_searches_filters_pages_sorts_and_reads_in_a_real_browser() {
         screenshot(&client, &format!("empty-{name}")).await;
     }
 
-    client.close().await.unwrap();
-    drop(driver);
-    stop.send(()).unwrap();
-    server.await.unwrap().unwrap();
+    session.end().await;
+}
+
+/// A real server over `app` and a browser session against it.
+struct Session {
+    client: Client,
+    base: String,
+    _driver: Driver,
+    _profile: tempfile::TempDir,
+    stop: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Session {
+    /// `None` where Chromium or chromedriver is missing (and this is not CI).
+    async fn start(app: &TestApp) -> Option<Session> {
+        let (chromium, driver_program) = browser_programs()?;
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(api::serve(listener, app.router.clone(), async {
+            let _ = stopped.await;
+        }));
+        let driver = start_driver(&driver_program).await;
+        let profile = tempfile::tempdir().unwrap();
+        let client = connect(&driver, &chromium, profile.path()).await;
+        Some(Session {
+            client,
+            base,
+            _driver: driver,
+            _profile: profile,
+            stop,
+            server,
+        })
+    }
+
+    async fn end(self) {
+        self.client.close().await.unwrap();
+        self.stop.send(()).unwrap();
+        self.server.await.unwrap().unwrap();
+    }
+}
+
+/// Waits until the timeline view has drawn its answer to the current URL.
+async fn timeline_drawn(client: &Client) {
+    wait_for(
+        client,
+        "!document.body.classList.contains('loading') && !document.getElementById('timeline-view').hidden && document.getElementById('timeline-summary').textContent !== '' && document.querySelector('#timeline-chart svg') !== null",
+    )
+    .await;
+}
+
+/// A screenshot with the timeline's chart scrolled into view.
+async fn chart_screenshot(client: &Client, name: &str) {
+    client
+        .execute(
+            "document.getElementById('timeline-chart').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    screenshot(client, name).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_compares_queries_over_time_in_a_real_browser() {
+    let app = TestApp::with_fixtures_and_sample();
+    let Some(session) = Session::start(&app).await else {
+        return;
+    };
+    let (client, base) = (&session.client, session.base.as_str());
+
+    for (width, height, name) in [(1280, 900, "desktop"), (390, 844, "phone")] {
+        client.set_window_size(width, height).await.unwrap();
+        client
+            .goto(&format!("{base}/timeline?q=ferry&q=council&interval=month"))
+            .await
+            .unwrap();
+        timeline_drawn(client).await;
+
+        // Two lines, a legend naming both, labelled axes.
+        assert_eq!(
+            count(client, "#timeline-chart svg polyline.chart-line").await,
+            2
+        );
+        let legend = eval(
+            client,
+            "[...document.querySelectorAll('#timeline-chart .chart-legend li')].map(li => li.textContent)",
+        )
+        .await;
+        let legend: Vec<String> = serde_json::from_value(legend).unwrap();
+        assert_eq!(legend.len(), 2, "{legend:?}");
+        assert!(
+            legend[0].starts_with("ferry") && legend[1].starts_with("council"),
+            "{legend:?}"
+        );
+        assert!(count(client, "#timeline-chart .chart-y-label").await >= 2);
+        let whole = eval(
+            client,
+            r"[...document.querySelectorAll('#timeline-chart .chart-y-label')].every(t => /^\d+$/.test(t.textContent))",
+        )
+        .await;
+        assert_eq!(whole, Value::Bool(true), "counts step by whole numbers");
+        let first_label = eval(
+            client,
+            "document.querySelector('#timeline-chart .chart-x-label').textContent",
+        )
+        .await;
+        assert_eq!(first_label, "2024-11", "{name}");
+        // The chart fits the page, whatever its width.
+        let fits = eval(
+            client,
+            "document.querySelector('#timeline-chart svg').getBoundingClientRect().right <= document.documentElement.clientWidth",
+        )
+        .await;
+        assert_eq!(fits, Value::Bool(true), "{name}");
+        // The form shows the URL's state.
+        let queries = eval(
+            client,
+            "[...document.querySelectorAll('.timeline-query')].map(i => i.value)",
+        )
+        .await;
+        assert_eq!(queries, json!(["ferry", "council"]));
+        chart_screenshot(client, &format!("timeline-{name}")).await;
+
+        // Shares instead of counts, as a URL of its own.
+        click(client, "#measure-share").await;
+        wait_for(client, "location.search.includes('measure=share')").await;
+        timeline_drawn(client).await;
+        let top = eval(
+            client,
+            "[...document.querySelectorAll('#timeline-chart .chart-y-label')].pop().textContent",
+        )
+        .await;
+        assert!(top.as_str().unwrap().ends_with('%'), "{top}");
+        chart_screenshot(client, &format!("timeline-share-{name}")).await;
+        client.back().await.unwrap();
+        wait_for(client, "!location.search.includes('measure=share')").await;
+
+        // A third query, added in the form, by week.
+        click(client, "#timeline-add").await;
+        client
+            .find(Locator::Css(".timeline-queries li:nth-child(3) input"))
+            .await
+            .unwrap()
+            .send_keys("wind farm")
+            .await
+            .unwrap();
+        client
+            .execute("const s = document.getElementById('timeline-interval'); s.value = 'week'; s.dispatchEvent(new Event('change'));", vec![])
+            .await
+            .unwrap();
+        wait_for(
+            client,
+            "location.search.includes('interval=week') && location.search.includes('q=wind+farm')",
+        )
+        .await;
+        timeline_drawn(client).await;
+        assert_eq!(
+            count(client, "#timeline-chart svg polyline.chart-line").await,
+            3
+        );
+
+        // A point opens the search for its query and interval.
+        client
+            .goto(&format!("{base}/timeline?q=council&interval=month"))
+            .await
+            .unwrap();
+        timeline_drawn(client).await;
+        client
+            .execute("document.querySelectorAll('#timeline-chart circle.chart-point')[2].dispatchEvent(new MouseEvent('click', {bubbles: true}))", vec![])
+            .await
+            .unwrap();
+        wait_for(
+            client,
+            "location.pathname === '/' && location.search.includes('from=2025-01-01')",
+        )
+        .await;
+        settled(client).await;
+        assert_eq!(
+            hit_ids(client).await,
+            api_ids(base, "q=council&from=2025-01-01&to=2025-01-31").await
+        );
+        assert_eq!(hit_ids(client).await.len(), 2);
+
+        // The search view links to the comparison of its query.
+        click(client, "#compare-link").await;
+        timeline_drawn(client).await;
+        assert_eq!(
+            eval(client, "new URLSearchParams(location.search).getAll('q')").await,
+            json!(["council"])
+        );
+        assert_eq!(
+            count(client, "#timeline-chart svg polyline.chart-line").await,
+            1
+        );
+    }
+    session.end().await;
 }

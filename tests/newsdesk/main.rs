@@ -14,7 +14,8 @@
 //! - `crash`: `kill -9` during ingests and writes loses nothing acknowledged;
 //! - `security`: who may write, CORS, what errors reveal;
 //! - `limits`: bad input of every kind, answered with what to fix;
-//! - `metrics`: the series at `/metrics` move as requests are answered.
+//! - `metrics`: the series at `/metrics` move as requests are answered;
+//! - `timeline`: several queries counted over time.
 
 mod articles;
 mod browser;
@@ -32,3 +33,4 @@ mod remote;
 mod search;
 mod security;
 mod server;
+mod timeline;

@@ -11,9 +11,10 @@ use crate::helpers::TestApp;
 
 /// Every operation of the HTTP API, as the router serves it. The web
 /// front end's pages and assets are for browsers, not part of the API.
-const ROUTES: [(&str, &str); 9] = [
+const ROUTES: [(&str, &str); 10] = [
     ("get", "/api"),
     ("get", "/api/search"),
+    ("get", "/api/timeline"),
     ("get", "/api/articles/{id}"),
     ("post", "/api/articles"),
     ("delete", "/api/articles/{id}"),
@@ -34,6 +35,16 @@ const SEARCH_VALUES: [(&str, &str); 9] = [
     ("limit", "5"),
     ("offset", "1"),
     ("histogram", "day"),
+];
+
+/// A value for each parameter of `GET /api/timeline` that it should accept.
+const TIMELINE_VALUES: [(&str, &str); 6] = [
+    ("q", "ferry&q=council"),
+    ("outlet", "Coast+News"),
+    ("person", "Tom+Hale"),
+    ("from", "2024-11"),
+    ("to", "2025"),
+    ("interval", "week"),
 ];
 
 async fn document(app: &TestApp) -> Value {
@@ -200,28 +211,42 @@ async fn the_document_is_openapi_3_and_lists_exactly_the_routes_served() {
     }
 }
 
-#[tokio::test]
-async fn every_documented_search_parameter_is_accepted() {
-    let app = TestApp::with_fixtures();
-    let document = document(&app).await;
-    let parameters = operation(&document, "get", "/api/search")["parameters"]
+/// Checks that the GET operation at `path` documents exactly the parameters
+/// of `values` and accepts each with its value, all together, every word a
+/// parameter documents, and the empty value.
+async fn assert_documented_parameters_accepted(
+    app: &TestApp,
+    document: &Value,
+    path: &str,
+    values: &[(&str, &str)],
+) {
+    let parameters = operation(document, "get", path)["parameters"]
         .as_array()
         .unwrap();
     let documented: BTreeSet<&str> = parameters
         .iter()
         .map(|p| p["name"].as_str().unwrap())
         .collect();
-    let known: BTreeSet<&str> = SEARCH_VALUES.iter().map(|(name, _)| *name).collect();
-    assert_eq!(documented, known);
+    let known: BTreeSet<&str> = values.iter().map(|(name, _)| *name).collect();
+    assert_eq!(documented, known, "{path}");
+    let accepted = |query: String| async move {
+        let answer = app.get(&format!("{path}?{query}")).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::OK,
+            "{path}?{query}: {}",
+            answer.json
+        );
+    };
     // Each alone, then all together.
-    for (name, value) in SEARCH_VALUES {
-        app.search(&format!("{name}={value}")).await;
+    for (name, value) in values {
+        accepted(format!("{name}={value}")).await;
     }
-    let all: Vec<String> = SEARCH_VALUES
+    let all: Vec<String> = values
         .iter()
         .map(|(name, value)| format!("{name}={value}"))
         .collect();
-    app.search(&all.join("&")).await;
+    accepted(all.join("&")).await;
     // Every word a parameter documents, and the empty value.
     for parameter in parameters {
         let name = parameter["name"].as_str().unwrap();
@@ -231,12 +256,18 @@ async fn every_documented_search_parameter_is_accepted() {
             .flatten()
         {
             for word in choice["enum"].as_array().into_iter().flatten() {
-                app.search(&format!("{name}={}", word.as_str().unwrap()))
-                    .await;
+                accepted(format!("{name}={}", word.as_str().unwrap())).await;
             }
         }
-        app.search(&format!("{name}=")).await;
+        accepted(format!("{name}=")).await;
     }
+}
+
+#[tokio::test]
+async fn every_documented_search_parameter_is_accepted() {
+    let app = TestApp::with_fixtures();
+    let document = document(&app).await;
+    assert_documented_parameters_accepted(&app, &document, "/api/search", &SEARCH_VALUES).await;
     // What is not documented is refused.
     let answer = app.get("/api/search?author=x").await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
@@ -251,6 +282,22 @@ async fn every_documented_search_parameter_is_accepted() {
     assert_eq!(names, ["id", "q"]);
     let answer = app.get("/api/articles/harbour-crab?q=crab").await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.json);
+}
+
+#[tokio::test]
+async fn every_documented_timeline_parameter_is_accepted() {
+    let app = TestApp::with_fixtures();
+    let document = document(&app).await;
+    assert_documented_parameters_accepted(&app, &document, "/api/timeline", &TIMELINE_VALUES).await;
+    // q is documented as the list it is, up to its limit.
+    let parameters = operation(&document, "get", "/api/timeline")["parameters"]
+        .as_array()
+        .unwrap();
+    let q = parameters.iter().find(|p| p["name"] == "q").unwrap();
+    assert_eq!(q["schema"]["type"], "array");
+    assert_eq!(q["schema"]["maxItems"], 10);
+    let answer = app.get("/api/timeline?sort=newest").await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]
@@ -287,6 +334,25 @@ async fn answers_have_the_fields_their_schemas_give_them() {
     assert_eq!(article.status, StatusCode::OK);
     let schema = answer_schema(&document, "get", "/api/articles/{id}", "200");
     assert_fits(&document, schema, &article.json, "article");
+
+    // A timeline with dated and undated articles, and a warning.
+    let timeline = app
+        .get("/api/timeline?q=ferry&q=ceasefire&q=council+AND+(&interval=week")
+        .await;
+    assert_eq!(timeline.status, StatusCode::OK, "{}", timeline.json);
+    assert!(!timeline.json["intervals"].as_array().unwrap().is_empty());
+    assert!(timeline.json["undated"].as_u64().unwrap() > 0);
+    assert!(!timeline.json["warnings"].as_array().unwrap().is_empty());
+    let schema = answer_schema(&document, "get", "/api/timeline", "200");
+    assert_fits(&document, schema, &timeline.json, "timeline");
+    let properties = resolve(&document, schema)["properties"]
+        .as_object()
+        .unwrap();
+    let sent: BTreeSet<&String> = timeline.json.as_object().unwrap().keys().collect();
+    assert_eq!(properties.keys().collect::<BTreeSet<_>>(), sent);
+    let refused = app.get("/api/timeline?interval=year").await;
+    let schema = answer_schema(&document, "get", "/api/timeline", "400");
+    assert_fits(&document, schema, &refused.json, "timeline error");
 
     for (path, at) in [
         ("/api/stats", "stats"),
