@@ -336,6 +336,17 @@ impl Modify for Conventions {
                 ),
             ),
             (
+                "431",
+                "HeadTooLarge",
+                // The same, when the request's head outgrows what the HTTP
+                // layer reads at all (about 400 KB), as ten queries of 8 KB
+                // each, percent-encoded, can.
+                ResponseBuilder::new().description(
+                    "The URL and headers are larger than the server reads (about 400 KB); send \
+                     shorter or fewer queries.",
+                ),
+            ),
+            (
                 "500",
                 "Internal",
                 error("Something failed inside the server; the cause is logged, not sent."),
