@@ -8,6 +8,7 @@
 pub mod analyzer;
 pub mod people;
 pub mod schema;
+mod stories;
 mod writer;
 
 use std::path::{Path, PathBuf};

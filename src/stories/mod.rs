@@ -14,6 +14,7 @@
 //! Pure code: no I/O, no tantivy. [`perturb`] makes edited copies of an
 //! article, the way outlets do, to measure all this.
 
+pub mod evaluate;
 pub mod perturb;
 
 /// Words per shingle. Three keeps a copy with a few per cent of its words
