@@ -403,3 +403,206 @@ impl SegmentCollector for SegmentStories {
         self.stories
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::{Article, ArticleId, PublicationDate};
+    use crate::index::{NewsIndex, WriterOptions};
+    use crate::search::{Histogram, SearchRequest, SearchResults, search};
+    use crate::stories::perturb::{Kind, Rng, Text, copy};
+
+    /// (id, outlet, date, which sample body, copy seed or none).
+    type Spec = (
+        &'static str,
+        Option<&'static str>,
+        Option<&'static str>,
+        usize,
+        Option<u64>,
+    );
+
+    /// Three stories: `a` in four copies (the earliest, a1, is not the
+    /// first indexed; a3 is undated), `b` in two copies of one day, `c`
+    /// alone. Each article is committed alone, so copies lie in different
+    /// segments.
+    const ARTICLES: [Spec; 7] = [
+        ("a0", Some("Harbour Gazette"), Some("2025-01-10"), 0, None),
+        (
+            "b1",
+            Some("The Northern Star"),
+            Some("2025-02-01"),
+            1,
+            Some(1),
+        ),
+        ("a1", Some("Valley Times"), Some("2025-01-09"), 0, Some(2)),
+        (
+            "a2",
+            Some("Harbour Gazette"),
+            Some("2025-01-12"),
+            0,
+            Some(3),
+        ),
+        ("b0", Some("Valley Times"), Some("2025-02-01"), 1, None),
+        ("a3", Some("City Ledger"), None, 0, Some(4)),
+        ("c0", None, Some("2025-03-01"), 2, None),
+    ];
+
+    fn index() -> NewsIndex {
+        let index = NewsIndex::in_memory().unwrap();
+        let mut writer = index
+            .writer(WriterOptions {
+                threads: 1,
+                memory_bytes: 15_000_000,
+            })
+            .unwrap();
+        for (id, outlet, date, body, seed) in ARTICLES {
+            let body = crate::sample::ARTICLES[body].1.to_string();
+            let body = match seed {
+                None => body,
+                Some(seed) => {
+                    let text = Text {
+                        title: String::new(),
+                        body,
+                    };
+                    copy(&mut Rng::new(seed), &text, &[Kind::Edits, Kind::Trim]).body
+                }
+            };
+            let article = Article {
+                id: ArticleId::parse(id).unwrap(),
+                title: Some(format!("Title {id}")),
+                outlet: outlet.map(str::to_string),
+                date: date.map(|d| PublicationDate::parse(d).unwrap()),
+                url: None,
+                people: Vec::new(),
+                unconfirmed_people: Vec::new(),
+                body,
+                parent: None,
+                sources: Default::default(),
+            };
+            writer.add(&article).unwrap();
+            writer.commit().unwrap();
+        }
+        index
+    }
+
+    fn collapsed(index: &NewsIndex, request: SearchRequest) -> SearchResults {
+        let request = SearchRequest {
+            collapse: Collapse::Story,
+            histogram: Histogram::Day,
+            ..request
+        };
+        search(index, &request).unwrap()
+    }
+
+    fn ids(results: &SearchResults) -> Vec<&str> {
+        results.hits.iter().map(|h| h.article.id.as_str()).collect()
+    }
+
+    #[test]
+    fn one_hit_per_story_its_earliest_copy_with_its_copies_and_outlets() {
+        let index = index();
+        let all = search(&index, &SearchRequest::default()).unwrap();
+        assert_eq!(all.total, 7);
+        assert!(all.hits.iter().all(|hit| hit.copies.is_none()));
+
+        let results = collapsed(&index, SearchRequest::default());
+        assert_eq!(results.total, 3);
+        // No words to rank by: newest first, by each story's earliest copy;
+        // b0 and b1 share a day, and b0 comes first by id.
+        assert_eq!(ids(&results), ["c0", "b0", "a1"]);
+        let copies: Vec<_> = results
+            .hits
+            .iter()
+            .map(|h| h.copies.clone().unwrap())
+            .collect();
+        assert_eq!(copies[0].count, 1);
+        assert_eq!(copies[1].count, 2);
+        assert_eq!(copies[1].outlets, ["The Northern Star", "Valley Times"]);
+        assert_eq!(copies[2].count, 4);
+        assert_eq!(
+            copies[2].outlets,
+            ["City Ledger", "Harbour Gazette", "Valley Times"]
+        );
+
+        let oldest = collapsed(
+            &index,
+            SearchRequest {
+                sort: Sort::Oldest,
+                ..SearchRequest::default()
+            },
+        );
+        assert_eq!(ids(&oldest), ["a1", "b0", "c0"]);
+    }
+
+    #[test]
+    fn totals_facets_and_the_histogram_count_stories() {
+        let results = collapsed(&index(), SearchRequest::default());
+        let facet = |values: &[crate::search::FacetValue]| -> Vec<(String, u64)> {
+            values.iter().map(|v| (v.value.clone(), v.count)).collect()
+        };
+        assert_eq!(
+            facet(&results.facets.outlets),
+            [
+                ("Valley Times".to_string(), 2),
+                ("City Ledger".to_string(), 1),
+                ("Harbour Gazette".to_string(), 1),
+                ("The Northern Star".to_string(), 1),
+            ]
+        );
+        // Each story once, on the day of its earliest copy.
+        assert_eq!(
+            facet(&results.facets.dates),
+            [
+                ("2025-01-09".to_string(), 1),
+                ("2025-02-01".to_string(), 1),
+                ("2025-03-01".to_string(), 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn pages_are_pages_of_stories_and_filters_choose_the_copies() {
+        let index = index();
+        let second = collapsed(
+            &index,
+            SearchRequest {
+                limit: 1,
+                offset: 1,
+                ..SearchRequest::default()
+            },
+        );
+        assert_eq!(second.total, 3);
+        assert_eq!(ids(&second), ["b0"]);
+        let past = collapsed(
+            &index,
+            SearchRequest {
+                offset: 3,
+                ..SearchRequest::default()
+            },
+        );
+        assert!(past.hits.is_empty());
+
+        // Only the Harbour Gazette's copies match: the story's earliest of
+        // those is shown, and counted.
+        let gazette = collapsed(
+            &index,
+            SearchRequest {
+                outlets: vec!["harbour gazette".into()],
+                ..SearchRequest::default()
+            },
+        );
+        assert_eq!(ids(&gazette), ["a0"]);
+        assert_eq!(gazette.hits[0].copies.as_ref().unwrap().count, 2);
+
+        // Ranked by relevance, a story ranks by its best copy.
+        let ranked = collapsed(
+            &index,
+            SearchRequest {
+                query: "Ukraine".into(),
+                ..SearchRequest::default()
+            },
+        );
+        let scores: Vec<f32> = ranked.hits.iter().map(|h| h.score).collect();
+        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    }
+}

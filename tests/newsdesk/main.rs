@@ -14,7 +14,9 @@
 //! - `crash`: `kill -9` during ingests and writes loses nothing acknowledged;
 //! - `security`: who may write, CORS, what errors reveal;
 //! - `limits`: bad input of every kind, answered with what to fix;
-//! - `metrics`: the series at `/metrics` move as requests are answered.
+//! - `metrics`: the series at `/metrics` move as requests are answered;
+//! - `stories`: copies grouped into stories, and searches that count them
+//!   once.
 
 mod articles;
 mod browser;
@@ -32,3 +34,4 @@ mod remote;
 mod search;
 mod security;
 mod server;
+mod stories;
