@@ -221,8 +221,7 @@ impl super::NewsIndex {
 #[cfg(test)]
 mod tests {
     use crate::article::ArticleId;
-    use crate::index::writer::tests::article;
-    use crate::index::{NewsIndex, StoryId, WriterOptions};
+    use crate::index::{NewsIndex, StoryId, WriterOptions, test_article as article};
     use crate::stories::perturb::{Kind, Rng, Text, copy};
 
     /// The sample's five articles on one subject, as raw bodies.

@@ -190,12 +190,12 @@ impl Drop for Indexer {
 }
 
 #[cfg(test)]
-pub(super) mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::index::{NewsIndex, WriterOptions};
 
     /// An article with only an id and a body.
-    pub(in crate::index) fn article(id: &str, body: &str) -> Article {
+    pub(crate) fn article(id: &str, body: &str) -> Article {
         Article {
             id: ArticleId::parse(id).unwrap(),
             title: None,

@@ -407,8 +407,8 @@ impl SegmentCollector for SegmentStories {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::article::{Article, ArticleId, PublicationDate};
-    use crate::index::{NewsIndex, WriterOptions};
+    use crate::article::{Article, PublicationDate};
+    use crate::index::{NewsIndex, WriterOptions, test_article};
     use crate::search::{Histogram, SearchRequest, SearchResults, search};
     use crate::stories::perturb::{Kind, Rng, Text, copy};
 
@@ -468,16 +468,10 @@ mod tests {
                 }
             };
             let article = Article {
-                id: ArticleId::parse(id).unwrap(),
                 title: Some(format!("Title {id}")),
                 outlet: outlet.map(str::to_string),
                 date: date.map(|d| PublicationDate::parse(d).unwrap()),
-                url: None,
-                people: Vec::new(),
-                unconfirmed_people: Vec::new(),
-                body,
-                parent: None,
-                sources: Default::default(),
+                ..test_article(id, &body)
             };
             writer.add(&article).unwrap();
             writer.commit().unwrap();
