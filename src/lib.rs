@@ -14,3 +14,4 @@ pub mod ner;
 pub mod people;
 pub mod sample;
 pub mod search;
+pub mod stories;

@@ -90,6 +90,7 @@ function readState() {
     from: params.get("from") || "",
     to: params.get("to") || "",
     sort: params.get("sort") || "relevance",
+    collapse: params.get("collapse") === "story",
     page: Math.max(1, parseInt(params.get("page") || "1", 10) || 1),
   };
 }
@@ -102,6 +103,7 @@ function searchParams(state) {
   if (state.from) params.set("from", state.from);
   if (state.to) params.set("to", state.to);
   if (state.sort && state.sort !== "relevance") params.set("sort", state.sort);
+  if (state.collapse) params.set("collapse", "story");
   if (state.page > 1) params.set("page", String(state.page));
   return params;
 }
@@ -157,6 +159,7 @@ async function renderSearch(state) {
   document.title = state.q ? `${state.q} — newsdesk` : "newsdesk";
   $("q").value = state.q;
   $("sort").value = state.sort;
+  $("collapse").checked = state.collapse;
   renderChips(state);
   $("compare-link").href = timelineUrl({ ...TIMELINE_DEFAULTS, ...state, queries: state.q ? [state.q] : [] });
   document.body.classList.add("loading");
@@ -199,7 +202,8 @@ async function renderSearch(state) {
 
 function renderSummary(state, results) {
   const total = results.total;
-  const words = total === 1 ? "1 article" : `${total.toLocaleString("en-GB")} articles`;
+  const [one, many] = state.collapse ? ["story", "stories"] : ["article", "articles"];
+  const words = total === 1 ? `1 ${one}` : `${total.toLocaleString("en-GB")} ${many}`;
   const from = (state.page - 1) * PAGE_SIZE + 1;
   const to = from + results.hits.length - 1;
   const range = results.hits.length && total > results.hits.length ? `, showing ${from}–${to}` : "";
@@ -239,6 +243,7 @@ function renderHits(state, results) {
         { class: "hit" },
         el("h3", {}, title, hit.title_source === "lede" ? el("span", { class: "tag", title: "The article has no headline; this is its first sentence." }, "no headline") : null),
         meta ? el("p", { class: "meta" }, meta) : null,
+        hit.copies > 1 ? el("p", { class: "copies" }, `${hit.copies} copies: ${hit.outlets.join(", ")}`) : null,
         hit.snippets.map((snippet) => el("p", { class: "snippet" }, marked(snippet))),
         hit.people.length
           ? el("p", { class: "people-line" }, "People: ", hit.people.slice(0, 6).map((p, i) => [i ? ", " : "", personLink(p)]), hit.people.length > 6 ? ` and ${hit.people.length - 6} more` : "")
@@ -790,6 +795,7 @@ document.addEventListener("DOMContentLoaded", () => {
     update({ q: $("q").value.trim() });
   });
   $("sort").addEventListener("change", (event) => update({ sort: event.target.value }));
+  $("collapse").addEventListener("change", (event) => update({ collapse: event.target.checked }));
   $("prev").addEventListener("click", () => {
     const state = readState();
     go(searchUrl({ ...state, page: state.page - 1 }));

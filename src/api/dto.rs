@@ -14,7 +14,8 @@ use crate::search::{FacetValue, Hit, Linked, SearchResults, Stats};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchResponse {
-    /// The exact number of matching articles.
+    /// The exact number of matching articles (stories, with
+    /// `collapse=story`).
     pub total: usize,
     pub took_ms: f64,
     pub warnings: Vec<String>,
@@ -30,6 +31,14 @@ pub struct HitDto {
     /// Up to three fragments of the body, HTML-escaped, with matches in
     /// `<mark>…</mark>`.
     pub snippets: Vec<String>,
+    /// With `collapse=story` only: how many matching articles the hit's
+    /// story has, the hit included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub copies: Option<u64>,
+    /// With `collapse=story` only: the distinct outlets of those articles,
+    /// as written, sorted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outlets: Option<Vec<String>>,
 }
 
 /// What a hit and a whole article both show: everything but the body.
@@ -153,6 +162,8 @@ impl From<Hit> for HitDto {
             article: ArticleMeta::split(hit.article).0,
             score: hit.score,
             snippets: hit.snippets,
+            copies: hit.copies.as_ref().map(|copies| copies.count),
+            outlets: hit.copies.map(|copies| copies.outlets),
         }
     }
 }

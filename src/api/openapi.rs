@@ -163,6 +163,24 @@ pub fn histogram() -> Schema {
     words("How finely `facets.date` counts.", &["month", "day"])
 }
 
+/// The schema of `collapse`.
+pub fn collapse() -> Schema {
+    AnyOfBuilder::new()
+        .description(Some(
+            "`story`: one hit per story (its earliest matching copy, with `copies` and \
+             `outlets`), and `total` and the facets count stories: an outlet the stories it \
+             ran, a day the stories whose earliest copy it saw. Empty or absent: every \
+             matching article.",
+        ))
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(["story"])),
+        )
+        .item(empty())
+        .into()
+}
+
 /// The schema of `limit`.
 pub fn limit() -> Schema {
     count("Hits per page.", MAX_LIMIT, SearchRequest::default().limit)

@@ -10,7 +10,7 @@ use super::dto::SearchResponse;
 use super::error::{ApiError, ErrorBody};
 use super::extract::Params;
 use super::{AppState, openapi};
-use crate::search::{self, Histogram, SearchRequest, Sort, query::period};
+use crate::search::{self, Collapse, Histogram, SearchRequest, Sort, query::period};
 
 /// The query string as sent. Every parameter is collected as a list, so
 /// that a repeated one gets a clear message (or, for `outlet` and `person`,
@@ -51,6 +51,9 @@ pub struct SearchParams {
     #[serde(default)]
     #[param(schema_with = openapi::histogram)]
     histogram: Vec<String>,
+    #[serde(default)]
+    #[param(schema_with = openapi::collapse)]
+    collapse: Vec<String>,
 }
 
 /// The one value of a parameter that may be given once; `None` when absent
@@ -102,6 +105,10 @@ impl SearchParams {
                 None => Histogram::default(),
                 Some(text) => Histogram::parse(text.trim()).map_err(invalid)?,
             },
+            collapse: match single("collapse", self.collapse)? {
+                None => Collapse::default(),
+                Some(text) => Collapse::parse(text.trim()).map_err(invalid)?,
+            },
         })
     }
 }
@@ -145,7 +152,9 @@ pub(super) fn invalid(err: search::Error) -> ApiError {
 /// Searches the archive.
 ///
 /// Hits come ranked, with snippets of their bodies; the facets count the
-/// whole result, not the page.
+/// whole result, not the page. With `collapse=story`, copies of one story
+/// (syndicated or republished with small edits) are one hit, and the
+/// total and facets count stories.
 #[utoipa::path(
     get,
     path = "/api/search",

@@ -13,6 +13,7 @@ mod search;
 mod send;
 mod serve;
 mod settings;
+mod stories;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -154,6 +155,30 @@ pub enum EvalCommand {
     /// How fast the person recogniser runs on one core over a collection,
     /// and whom it finds most.
     People(EvalPeopleArgs),
+    /// How well copies are grouped into stories: edited copies of real
+    /// articles (such as the BBC dataset's), with precision and recall.
+    Stories(EvalStoriesArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct EvalStoriesArgs {
+    /// The BBC News dataset: a folder per topic, a `.txt` per article (the
+    /// title on the first line).
+    #[arg(long, value_name = "DIR")]
+    pub bbc: PathBuf,
+    /// Edited copies made of each article.
+    #[arg(long, default_value_t = 3)]
+    pub copies: usize,
+    /// At most this many articles, taken evenly from each topic (all by
+    /// default).
+    #[arg(long)]
+    pub bases: Option<usize>,
+    /// The seed the edits are drawn from: the same seed, the same test set.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Commit after this many articles, as `ingest` does.
+    #[arg(long, default_value_t = 1000)]
+    pub commit_every: usize,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -382,6 +407,9 @@ pub struct SearchArgs {
     /// How many hits to skip.
     #[arg(long, default_value_t = 0)]
     pub offset: usize,
+    /// `story`: copies of one story (syndicated, republished) are one hit.
+    #[arg(long, value_name = "story")]
+    pub collapse: Option<String>,
     /// Print the API's JSON instead of text.
     #[arg(long)]
     pub json: bool,
@@ -416,6 +444,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Inspect(args)) => inspect::run(args),
         Some(Command::Eval(EvalCommand::Cleaning(args))) => eval::cleaning(args),
         Some(Command::Eval(EvalCommand::People(args))) => eval::people(args),
+        Some(Command::Eval(EvalCommand::Stories(args))) => stories::eval(args),
         Some(Command::Ner(NerCommand::Train(args))) => ner::train(args),
         Some(Command::Ner(NerCommand::Eval(args))) => ner::eval(args),
         Some(Command::Ner(NerCommand::Tag(args))) => ner::tag(args),

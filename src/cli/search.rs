@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use super::SearchArgs;
 use crate::api::dto::SearchResponse;
 use crate::index::NewsIndex;
-use crate::search::{self, SearchRequest, Sort, query::period};
+use crate::search::{self, Collapse, SearchRequest, Sort, query::period};
 
 pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     let day = |name: &str, text: &Option<String>, start: bool| -> anyhow::Result<_> {
@@ -29,6 +29,10 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         sort: Sort::parse(&args.sort)?,
         limit: args.limit,
         offset: args.offset,
+        collapse: match &args.collapse {
+            Some(text) => Collapse::parse(text)?,
+            None => Collapse::None,
+        },
         ..SearchRequest::default()
     };
     let path = &args.index.index;
@@ -48,8 +52,18 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         serde_json::to_writer_pretty(&mut out, &response)?;
         writeln!(out)?;
     } else {
-        print_text(&mut out, &response, request.offset, stdout.is_terminal())
-            .context("could not write the results")?;
+        let unit = match request.collapse {
+            Collapse::Story => ("story", "stories"),
+            Collapse::None => ("article", "articles"),
+        };
+        print_text(
+            &mut out,
+            &response,
+            request.offset,
+            unit,
+            stdout.is_terminal(),
+        )
+        .context("could not write the results")?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -58,6 +72,7 @@ fn print_text(
     out: &mut impl Write,
     response: &SearchResponse,
     offset: usize,
+    (one, many): (&str, &str),
     terminal: bool,
 ) -> std::io::Result<()> {
     let (bold, plain) = if terminal {
@@ -71,9 +86,9 @@ fn print_text(
     let shown = response.hits.len();
     writeln!(
         out,
-        "{} article{} match ({} ms){}",
+        "{} {} match ({} ms){}",
         response.total,
-        if response.total == 1 { "" } else { "s" },
+        if response.total == 1 { one } else { many },
         response.took_ms,
         if shown > 0 && shown < response.total {
             format!("; showing {}–{}", offset + 1, offset + shown)
@@ -98,6 +113,11 @@ fn print_text(
             }
         )?;
         writeln!(out, "   id {}  score {:.2}", hit.article.id, hit.score)?;
+        if let (Some(copies), Some(outlets)) = (hit.copies, &hit.outlets)
+            && copies > 1
+        {
+            writeln!(out, "   {copies} copies: {}", outlets.join(", "))?;
+        }
         if let Some(url) = &hit.article.url {
             writeln!(out, "   {url}")?;
         }

@@ -8,6 +8,7 @@
 pub mod analyzer;
 pub mod people;
 pub mod schema;
+mod stories;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -19,6 +20,9 @@ use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyError};
 use crate::people::Aliases;
 pub use people::People;
 pub use schema::{Fields, StoryId};
+/// An article with only an id and a body, for tests.
+#[cfg(test)]
+pub(crate) use writer::tests::article as test_article;
 pub use writer::{Added, Indexer, WriterOptions};
 
 /// What can go wrong with the index itself.

@@ -9,6 +9,7 @@ use tantivy::schema::{
 
 use super::analyzer::{ENGLISH, KEYWORD};
 use crate::article::{Article, ArticleId, ArticleUrl, PublicationDate, Source, Sources, day_start};
+use crate::stories::Signature;
 
 /// Field names, as tantivy knows them.
 pub mod names {
@@ -35,6 +36,12 @@ pub mod names {
     /// The story an article is a copy of (`u64`): articles with one story
     /// are near-duplicates of each other, syndicated or republished.
     pub const STORY: &str = "story";
+    /// The locality-sensitive bands of the body's signature (`u64`, one
+    /// per band): where ingest looks up the copies an article may be of.
+    pub const STORY_BANDS: &str = "story_bands";
+    /// The body's signature (`stories::Signature` as bytes), to verify a
+    /// candidate copy.
+    pub const SIGNATURE: &str = "signature";
 }
 
 /// The fields of the schema, looked up once.
@@ -55,6 +62,8 @@ pub struct Fields {
     pub outlet_source: Field,
     pub date_source: Field,
     pub story: Field,
+    pub story_bands: Field,
+    pub signature: Field,
 }
 
 /// Builds the schema of a newsdesk index.
@@ -65,7 +74,8 @@ pub struct Fields {
 /// fast for ranges and histograms.
 pub fn build() -> Schema {
     let mut builder = Schema::builder();
-    builder.add_text_field(names::ID, STRING | STORED);
+    // Fast as well, so that collapsing copies can order them by id.
+    builder.add_text_field(names::ID, STRING | STORED | FAST);
     let english = TextOptions::default().set_stored().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(ENGLISH)
@@ -105,6 +115,8 @@ pub fn build() -> Schema {
     builder.add_text_field(names::OUTLET_SOURCE, STORED);
     builder.add_text_field(names::DATE_SOURCE, STORED);
     builder.add_u64_field(names::STORY, INDEXED | FAST | STORED);
+    builder.add_u64_field(names::STORY_BANDS, INDEXED);
+    builder.add_bytes_field(names::SIGNATURE, FAST);
     builder.build()
 }
 
@@ -128,14 +140,28 @@ impl Fields {
             outlet_source: field(names::OUTLET_SOURCE)?,
             date_source: field(names::DATE_SOURCE)?,
             story: field(names::STORY)?,
+            story_bands: field(names::STORY_BANDS)?,
+            signature: field(names::SIGNATURE)?,
         })
     }
 
-    /// The document of `article`, a copy of `story`.
-    pub fn to_document(&self, article: &Article, story: StoryId) -> TantivyDocument {
+    /// The document of `article`, a copy of `story`, with the signature
+    /// of its body if it is long enough to have one.
+    pub fn to_document(
+        &self,
+        article: &Article,
+        story: StoryId,
+        signature: Option<&Signature>,
+    ) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         doc.add_text(self.id, article.id.as_str());
         doc.add_u64(self.story, story.0);
+        if let Some(signature) = signature {
+            for band in signature.bands() {
+                doc.add_u64(self.story_bands, band);
+            }
+            doc.add_bytes(self.signature, &signature.to_bytes());
+        }
         if let Some(title) = &article.title {
             doc.add_text(self.title, title);
         }

@@ -4,11 +4,12 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use tantivy::indexer::UserOperation;
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DocSet, IndexReader, IndexWriter, TERMINATED, Term};
+use tantivy::{DocAddress, IndexReader, IndexWriter, Term};
 
-use super::{Error, Fields};
+use super::stories::{Grouper, live_docs};
+use super::{Error, Fields, StoryId};
 use crate::article::{Article, ArticleId};
+use crate::stories::Signature;
 
 /// How much the writer may use while indexing.
 #[derive(Debug, Clone, Copy)]
@@ -52,6 +53,8 @@ pub struct Indexer {
     /// The committed index cannot say, since tantivy applies changes only at
     /// commit.
     pending: HashMap<ArticleId, bool>,
+    /// The stories of what was added since the last commit.
+    grouper: Grouper,
     /// Where this process says who holds the writer; removed on drop.
     holder: Option<PathBuf>,
 }
@@ -68,6 +71,7 @@ impl Indexer {
             reader,
             fields,
             pending: HashMap::new(),
+            grouper: Grouper::default(),
             holder,
         }
     }
@@ -86,10 +90,30 @@ impl Indexer {
 
     /// Adds `article`, replacing any article with the same id.
     pub fn add(&mut self, article: &Article) -> Result<Added, Error> {
+        self.add_signed(article, Signature::of(&article.body).as_ref())
+    }
+
+    /// Adds `article`, whose body's signature is `signature` (computed
+    /// ahead, on another thread), replacing any article with the same id.
+    ///
+    /// The article joins the story of its most similar copy among the
+    /// articles indexed so far, committed or not (see `stories.rs`), or
+    /// starts its own. A replaced article is grouped afresh, as if new.
+    pub fn add_signed(
+        &mut self,
+        article: &Article,
+        signature: Option<&Signature>,
+    ) -> Result<Added, Error> {
         let existed = self.exists(&article.id)?;
-        let document = self
-            .fields
-            .to_document(article, super::schema::StoryId::of(&article.id));
+        let story = match signature {
+            Some(signature) => {
+                self.grouper
+                    .story(&self.reader.searcher(), &self.fields, signature)?
+            }
+            None => None,
+        };
+        let story = story.unwrap_or_else(|| StoryId::of(&article.id));
+        let document = self.fields.to_document(article, story, signature);
         if existed {
             self.writer.run([
                 UserOperation::Delete(self.id_term(&article.id)),
@@ -101,6 +125,7 @@ impl Indexer {
             self.writer.add_document(document)?;
         }
         self.pending.insert(article.id.clone(), true);
+        self.grouper.record(&article.id, signature, story);
         Ok(if existed { Added::Replaced } else { Added::New })
     }
 
@@ -118,6 +143,7 @@ impl Indexer {
     pub fn commit(&mut self) -> Result<(), Error> {
         self.writer.commit()?;
         self.pending.clear();
+        self.grouper.clear();
         self.reader.reload()?;
         Ok(())
     }
@@ -126,6 +152,7 @@ impl Indexer {
     pub fn rollback(&mut self) -> Result<(), Error> {
         self.writer.rollback()?;
         self.pending.clear();
+        self.grouper.clear();
         Ok(())
     }
 
@@ -133,33 +160,24 @@ impl Indexer {
         Term::from_field_text(self.fields.id, id.as_str())
     }
 
-    /// Whether `id` is in the index, counting uncommitted changes.
-    fn exists(&self, id: &ArticleId) -> Result<bool, Error> {
+    /// Whether `id` is in the index, counting uncommitted changes. Callers
+    /// replace or delete it when it is: so its copies, committed or not,
+    /// stop being candidates for grouping.
+    fn exists(&mut self, id: &ArticleId) -> Result<bool, Error> {
+        self.grouper.supersede(id);
         if let Some(&present) = self.pending.get(id) {
             return Ok(present);
         }
         let term = self.id_term(id);
         let searcher = self.reader.searcher();
-        for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(self.fields.id)?;
-            let Some(mut postings) = inverted
-                .read_postings(&term, IndexRecordOption::Basic)
-                .map_err(tantivy::TantivyError::from)?
-            else {
-                continue;
-            };
-            let mut doc = postings.doc();
-            while doc != TERMINATED {
-                if segment
-                    .alive_bitset()
-                    .is_none_or(|alive| alive.is_alive(doc))
-                {
-                    return Ok(true);
-                }
-                doc = postings.advance();
+        let mut found = false;
+        for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
+            for doc in live_docs(segment, &term, usize::MAX)? {
+                self.grouper.stale(DocAddress::new(ordinal as u32, doc));
+                found = true;
             }
         }
-        Ok(false)
+        Ok(found)
     }
 }
 
@@ -172,11 +190,12 @@ impl Drop for Indexer {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::index::{NewsIndex, WriterOptions};
 
-    fn article(id: &str, body: &str) -> Article {
+    /// An article with only an id and a body.
+    pub(crate) fn article(id: &str, body: &str) -> Article {
         Article {
             id: ArticleId::parse(id).unwrap(),
             title: None,

@@ -25,6 +25,7 @@ use std::fmt;
 
 use crate::article::{Article, ArticleId, ArticleUrl, PublicationDate, Sources};
 use crate::index::{self, Added, Indexer};
+use crate::stories::Signature;
 use clean::Removed;
 
 /// The largest body accepted by default, in bytes. Anything bigger is not
@@ -270,6 +271,21 @@ fn prepare_item(item: parse::Item, defaults: &Defaults) -> ItemOutcome {
     Ok((prepared, origin, warnings))
 }
 
+/// An item's outcome with the signatures of its articles' bodies: the
+/// page's, then each appended article's.
+type Signed = (ItemOutcome, Vec<Option<Signature>>);
+
+fn signed(outcome: ItemOutcome) -> Signed {
+    let signatures = match &outcome {
+        Ok((prepared, _, _)) => std::iter::once(&prepared.article)
+            .chain(prepared.appended.iter().map(|a| &a.article))
+            .map(|article| Signature::of(&article.body))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    (outcome, signatures)
+}
+
 /// Feeds parsed items through [`prepare`] into the index writer, keeping
 /// the [`Report`]. The caller commits.
 pub struct Batch<'a> {
@@ -293,19 +309,20 @@ impl<'a> Batch<'a> {
     /// Takes one item. Only a failure of the index itself is an error; a
     /// bad item is recorded in the report.
     pub fn add(&mut self, item: parse::Item) -> Result<(), index::Error> {
-        let prepared = prepare_item(item, &self.defaults);
+        let prepared = signed(prepare_item(item, &self.defaults));
         self.accept(prepared)
     }
 
     /// Takes items in order, cleaning and extracting them on every core
     /// (rayon's pool) and indexing them in their order, so that of two items
-    /// with one id the later still wins.
+    /// with one id the later still wins. The signatures that group copies
+    /// into stories are computed on the pool too.
     pub fn add_all(&mut self, items: Vec<parse::Item>) -> Result<(), index::Error> {
         use rayon::prelude::*;
         let defaults = &self.defaults;
-        let prepared: Vec<ItemOutcome> = items
+        let prepared: Vec<Signed> = items
             .into_par_iter()
-            .map(|item| prepare_item(item, defaults))
+            .map(|item| signed(prepare_item(item, defaults)))
             .collect();
         for outcome in prepared {
             self.accept(outcome)?;
@@ -313,7 +330,7 @@ impl<'a> Batch<'a> {
         Ok(())
     }
 
-    fn accept(&mut self, outcome: ItemOutcome) -> Result<(), index::Error> {
+    fn accept(&mut self, (outcome, signatures): Signed) -> Result<(), index::Error> {
         self.report.read += 1;
         let (prepared, origin, warnings) = match outcome {
             Ok(accepted) => accepted,
@@ -323,16 +340,21 @@ impl<'a> Batch<'a> {
             }
         };
         self.report.warn(&origin, warnings);
-        self.index(&prepared.article)?;
+        let mut signatures = signatures.iter().map(Option::as_ref);
+        self.index(&prepared.article, signatures.next().flatten())?;
         for appended in &prepared.appended {
-            self.index(&appended.article)?;
+            self.index(&appended.article, signatures.next().flatten())?;
             self.report.appended += 1;
         }
         Ok(())
     }
 
-    fn index(&mut self, article: &Article) -> Result<(), index::Error> {
-        let added = self.indexer.add(article)?;
+    fn index(
+        &mut self,
+        article: &Article,
+        signature: Option<&Signature>,
+    ) -> Result<(), index::Error> {
+        let added = self.indexer.add_signed(article, signature)?;
         match added {
             Added::New => self.report.indexed += 1,
             Added::Replaced => self.report.replaced += 1,

@@ -9,6 +9,7 @@
 //! - [`snippet`] cuts and marks the fragments shown with each hit;
 //! - [`timeline`] counts several queries by day, week or month.
 
+pub mod collapse;
 pub mod compile;
 pub mod facets;
 pub mod query;
@@ -25,6 +26,7 @@ use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
 
 use crate::article::{Article, ArticleId};
 use crate::index::{self, NewsIndex, analyzer};
+pub use collapse::{Collapse, Copies};
 use compile::Compiler;
 use facets::{FacetCollector, FacetCounts, top};
 use query::Node;
@@ -123,6 +125,8 @@ pub struct SearchRequest {
     pub offset: usize,
     /// How finely the date facet counts.
     pub histogram: Histogram,
+    /// One hit per story, and counts of stories rather than articles.
+    pub collapse: Collapse,
 }
 
 impl Default for SearchRequest {
@@ -137,6 +141,7 @@ impl Default for SearchRequest {
             limit: 10,
             offset: 0,
             histogram: Histogram::Month,
+            collapse: Collapse::None,
         }
     }
 }
@@ -229,6 +234,8 @@ pub struct Hit {
     pub article: Article,
     pub score: Score,
     pub snippets: Vec<String>,
+    /// With [`Collapse::Story`]: the matching copies of the hit's story.
+    pub copies: Option<Copies>,
 }
 
 /// A value of a facet and how many matching articles have it.
@@ -280,22 +287,21 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
     let facets = FacetCollector {
         people: people.clone(),
     };
+    let (limit, offset) = (request.limit, request.offset);
     let Collected {
         page,
         total,
         counts,
-    } = collect(
-        &searcher,
-        &*query,
-        sort,
-        request.limit,
-        request.offset,
-        facets,
-    )?;
+    } = match request.collapse {
+        Collapse::None => collect(&searcher, &*query, sort, limit, offset, facets)?,
+        Collapse::Story => {
+            collapse::collect(&searcher, &*query, sort, limit, offset, facets)?.into()
+        }
+    };
     let fields = index.fields();
     let mut highlighter = Highlighter::new(index.analyzer(analyzer::ENGLISH), compiled.highlight);
     let mut hits = Vec::with_capacity(page.len());
-    for (score, address) in page {
+    for (score, address, copies) in page {
         let doc: TantivyDocument = searcher.doc(address)?;
         let article = with_directory_names(fields.to_article(&doc), &people.directory);
         let snippets = highlighter.snippets(&article.body, SNIPPETS_PER_HIT);
@@ -303,6 +309,7 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
             article,
             score,
             snippets,
+            copies,
         });
     }
     let value = |(value, count)| FacetValue { value, count };
@@ -371,7 +378,7 @@ fn filtered(query: Box<dyn Query>, filters: Vec<Box<dyn Query>>) -> Box<dyn Quer
 /// What one pass over the matches gathers: the requested page, the exact
 /// count and the facet counts.
 struct Collected {
-    page: Vec<(Score, DocAddress)>,
+    page: Vec<(Score, DocAddress, Option<Copies>)>,
     total: usize,
     counts: FacetCounts,
 }
@@ -423,10 +430,27 @@ fn collect(
     };
     page.truncate(limit);
     Ok(Collected {
-        page,
+        page: page
+            .into_iter()
+            .map(|(score, address)| (score, address, None))
+            .collect(),
         total,
         counts,
     })
+}
+
+impl From<collapse::Collapsed> for Collected {
+    fn from(collapsed: collapse::Collapsed) -> Collected {
+        Collected {
+            page: collapsed
+                .page
+                .into_iter()
+                .map(|(score, address, copies)| (score, address, Some(copies)))
+                .collect(),
+            total: collapsed.total,
+            counts: collapsed.counts,
+        }
+    }
 }
 
 /// The article `id`, whole.

@@ -80,7 +80,8 @@ impl TestApp {
         TestApp::over(items)
     }
 
-    fn over(items: Vec<Item>) -> TestApp {
+    /// An app over an index holding `items`, added in order.
+    pub fn over(items: Vec<Item>) -> TestApp {
         TestApp::over_with(items, Config::default())
     }
 

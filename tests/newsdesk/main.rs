@@ -15,7 +15,9 @@
 //! - `security`: who may write, CORS, what errors reveal;
 //! - `limits`: bad input of every kind, answered with what to fix;
 //! - `metrics`: the series at `/metrics` move as requests are answered;
-//! - `timeline`: several queries counted over time.
+//! - `timeline`: several queries counted over time;
+//! - `stories`: copies grouped into stories, and searches that count them
+//!   once.
 
 mod articles;
 mod browser;
@@ -33,4 +35,5 @@ mod remote;
 mod search;
 mod security;
 mod server;
+mod stories;
 mod timeline;

@@ -25,7 +25,7 @@ const ROUTES: [(&str, &str); 10] = [
 ];
 
 /// A value for each parameter of `GET /api/search` that it should accept.
-const SEARCH_VALUES: [(&str, &str); 9] = [
+const SEARCH_VALUES: [(&str, &str); 10] = [
     ("q", "ferry"),
     ("outlet", "Coast+News"),
     ("person", "Tom+Hale"),
@@ -35,6 +35,7 @@ const SEARCH_VALUES: [(&str, &str); 9] = [
     ("limit", "5"),
     ("offset", "1"),
     ("histogram", "day"),
+    ("collapse", "story"),
 ];
 
 /// A value for each parameter of `GET /api/timeline` that it should accept.
@@ -317,6 +318,11 @@ async fn answers_have_the_fields_their_schemas_give_them() {
         .unwrap();
     let sent: BTreeSet<&String> = search.as_object().unwrap().keys().collect();
     assert_eq!(properties.keys().collect::<BTreeSet<_>>(), sent);
+    // Collapsed, each hit says how many copies its story has, and where.
+    let collapsed = app.search("q=harbour&collapse=story").await;
+    assert!(collapsed["hits"][0]["copies"].as_u64().is_some());
+    assert!(search["hits"][0].get("copies").is_none());
+    assert_fits(&document, schema, &collapsed, "collapsed search");
 
     // An article an aggregator appended to a page, with its query marked.
     let appended = app.search("q=ceasefire").await["hits"]
