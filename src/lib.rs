@@ -12,5 +12,6 @@ pub mod index;
 pub mod ingest;
 pub mod ner;
 pub mod people;
+pub mod quotes;
 pub mod sample;
 pub mod search;
