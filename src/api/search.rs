@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use jiff::civil::Date;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -54,7 +55,7 @@ pub struct SearchParams {
 
 /// The one value of a parameter that may be given once; `None` when absent
 /// or empty.
-fn single(name: &str, values: Vec<String>) -> Result<Option<String>, ApiError> {
+pub(super) fn single(name: &str, values: Vec<String>) -> Result<Option<String>, ApiError> {
     let mut present: Vec<String> = values
         .into_iter()
         .filter(|v| !v.trim().is_empty())
@@ -73,41 +74,57 @@ fn single(name: &str, values: Vec<String>) -> Result<Option<String>, ApiError> {
     }
 }
 
-impl SearchParams {
-    fn into_request(self) -> Result<SearchRequest, ApiError> {
-        let defaults = SearchRequest::default();
-        let number = |name: &str, values: Vec<String>, default: usize| match single(name, values)? {
-            None => Ok(default),
-            Some(text) => text.trim().parse::<usize>().map_err(|_| {
+/// A whole number of 0 or more; `default` when absent or empty.
+pub(super) fn number(name: &str, values: Vec<String>, default: usize) -> Result<usize, ApiError> {
+    match single(name, values)? {
+        None => Ok(default),
+        Some(text) => text.trim().parse::<usize>().map_err(|_| {
+            ApiError::InvalidParameter(format!(
+                "{name} must be a whole number of 0 or more, not {:?}",
+                shorten(&text)
+            ))
+        }),
+    }
+}
+
+/// A day, month or year: its first day when `start`, else its last.
+pub(super) fn day(name: &str, values: Vec<String>, start: bool) -> Result<Option<Date>, ApiError> {
+    match single(name, values)? {
+        None => Ok(None),
+        Some(text) => period(text.trim())
+            .map(|(first, last)| Some(if start { first } else { last }))
+            .ok_or_else(|| {
                 ApiError::InvalidParameter(format!(
-                    "{name} must be a whole number of 0 or more, not {:?}",
+                    "{name} must be a date as YYYY-MM-DD (or YYYY-MM, or YYYY), not {:?}",
                     shorten(&text)
                 ))
             }),
-        };
-        let day = |name: &str, values: Vec<String>, start: bool| match single(name, values)? {
-            None => Ok(None),
-            Some(text) => period(text.trim())
-                .map(|(first, last)| Some(if start { first } else { last }))
-                .ok_or_else(|| {
-                    ApiError::InvalidParameter(format!(
-                        "{name} must be a date as YYYY-MM-DD (or YYYY-MM, or YYYY), not {:?}",
-                        shorten(&text)
-                    ))
-                }),
-        };
+    }
+}
+
+/// The non-empty values of a parameter that may be repeated.
+pub(super) fn any_of(values: Vec<String>) -> Vec<String> {
+    values
+        .into_iter()
+        .filter(|v| !v.trim().is_empty())
+        .collect()
+}
+
+/// How finely a date histogram counts; by month when absent or empty.
+pub(super) fn histogram(values: Vec<String>) -> Result<Histogram, ApiError> {
+    match single("histogram", values)? {
+        None => Ok(Histogram::default()),
+        Some(text) => Histogram::parse(text.trim()).map_err(invalid),
+    }
+}
+
+impl SearchParams {
+    fn into_request(self) -> Result<SearchRequest, ApiError> {
+        let defaults = SearchRequest::default();
         Ok(SearchRequest {
             query: single("q", self.q)?.unwrap_or_default(),
-            outlets: self
-                .outlet
-                .into_iter()
-                .filter(|v| !v.trim().is_empty())
-                .collect(),
-            people: self
-                .person
-                .into_iter()
-                .filter(|v| !v.trim().is_empty())
-                .collect(),
+            outlets: any_of(self.outlet),
+            people: any_of(self.person),
             from: day("from", self.from, true)?,
             to: day("to", self.to, false)?,
             sort: match single("sort", self.sort)? {
@@ -116,19 +133,16 @@ impl SearchParams {
             },
             limit: number("limit", self.limit, defaults.limit)?,
             offset: number("offset", self.offset, defaults.offset)?,
-            histogram: match single("histogram", self.histogram)? {
-                None => Histogram::default(),
-                Some(text) => Histogram::parse(text.trim()).map_err(invalid)?,
-            },
+            histogram: histogram(self.histogram)?,
         })
     }
 }
 
-fn shorten(text: &str) -> String {
+pub(super) fn shorten(text: &str) -> String {
     text.chars().take(40).collect()
 }
 
-fn invalid(err: search::Error) -> ApiError {
+pub(super) fn invalid(err: search::Error) -> ApiError {
     match err {
         search::Error::Invalid(message) => ApiError::InvalidParameter(message),
         other => ApiError::internal(other),
