@@ -24,7 +24,6 @@ use super::facets::{FacetCollector, FacetCounts, top};
 use super::{Error, FACET_SIZE, FacetValue, Histogram, SearchRequest, filters};
 use crate::article::{Article, lede};
 use crate::index::{NewsIndex, People, schema::names};
-use crate::people::same_word;
 use crate::quotes::{self, Names};
 
 /// The most articles whose bodies are read for quotes: the newest ones.
@@ -154,7 +153,7 @@ pub fn person(index: &NewsIndex, request: &PersonRequest) -> Result<Option<Perso
     request.validate()?;
     let searcher = index.searcher();
     let people = index.people(&searcher)?;
-    let Some(id) = people.directory.person(&request.name) else {
+    let Some(id) = find(&people.directory, &request.name) else {
         return Ok(None);
     };
     let name = people.directory.name(id).to_string();
@@ -200,6 +199,25 @@ pub fn person(index: &NewsIndex, request: &PersonRequest) -> Result<Option<Perso
         quotes_read_from,
         took: started.elapsed(),
     }))
+}
+
+/// The person `name` names: as written, else without its titles ("Mr.
+/// Zelensky", "President Volodymyr Zelensky").
+fn find(directory: &crate::people::Directory, name: &str) -> Option<usize> {
+    directory.person(name).or_else(|| {
+        let words: Vec<&str> = name.split_whitespace().collect();
+        let rules = crate::ingest::extract::people::Rules::builtin();
+        let mut start = 0;
+        while start < words.len() {
+            match rules.title_len(&words[start..]) {
+                0 => break,
+                n => start += n,
+            }
+        }
+        (start > 0 && start < words.len())
+            .then(|| directory.person(&words[start..].join(" ")))
+            .flatten()
+    })
 }
 
 /// The number of articles counted, and each person's articles among them,
@@ -350,15 +368,17 @@ fn shown(article: Article, directory: &crate::people::Directory) -> Article {
     article
 }
 
-/// Names the directory knows that share a word with `name` (allowing a
-/// wrong letter, as the directory does), the most written about first.
-/// What an unknown name is answered with. Costs a pass over the directory.
+/// Names the directory knows that share a word with `name`, allowing a
+/// typo or two ("Zelinski" finds Zelensky), the most written about first:
+/// what an unknown name is answered with. Costs a pass over the directory,
+/// only when a name is not found.
 pub fn suggestions(index: &NewsIndex, name: &str) -> Result<Vec<String>, Error> {
     let searcher = index.searcher();
     let people = index.people(&searcher)?;
     let totals = archive_counts(&searcher, &people)?;
     let key = crate::article::name_key(name);
-    let words: Vec<&str> = key.split(' ').filter(|w| w.len() >= 3).collect();
+    // A few words are enough to suggest from; a long text is no name.
+    let words: Vec<&str> = key.split(' ').filter(|w| w.len() >= 3).take(4).collect();
     let directory = &people.directory;
     let mut similar: Vec<(u64, &str)> = (0..directory.len())
         .map(|person| {
@@ -368,11 +388,9 @@ pub fn suggestions(index: &NewsIndex, name: &str) -> Result<Vec<String>, Error> 
             )
         })
         .filter(|(_, candidate)| {
-            crate::article::name_key(candidate).split(' ').any(|word| {
-                words
-                    .iter()
-                    .any(|w| same_word(w, word) || (w.len() >= 4 && word.starts_with(w)))
-            })
+            crate::article::name_key(candidate)
+                .split(' ')
+                .any(|word| words.iter().any(|w| alike(w, word)))
         })
         .collect();
     similar.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
@@ -381,4 +399,50 @@ pub fn suggestions(index: &NewsIndex, name: &str) -> Result<Vec<String>, Error> 
         .take(SUGGESTIONS)
         .map(|(_, name)| name.to_string())
         .collect())
+}
+
+/// Whether two lowercase words are one with a typo: one edit apart, two in
+/// words of five letters or more, or one the start of the other.
+fn alike(typed: &str, known: &str) -> bool {
+    let allowed = if typed.chars().count() >= 5 { 2 } else { 1 };
+    (typed.len() >= 4 && known.starts_with(typed)) || edits(typed, known) <= allowed
+}
+
+/// The Levenshtein distance between two words.
+fn edits(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lift_is_how_much_likelier_together_than_by_chance() {
+        assert_eq!(lift(8, 20, 10, 100), 4.0);
+        assert_eq!(lift(18, 20, 90, 100), 1.0);
+        assert!(lift(15, 20, 90, 100) < 1.0);
+        assert_eq!(lift(1, 0, 10, 100), 0.0);
+    }
+
+    #[test]
+    fn typos_are_alike_and_other_names_are_not() {
+        assert_eq!(edits("zelinski", "zelensky"), 2);
+        assert!(alike("zelinski", "zelensky"));
+        assert!(alike("zelen", "zelensky"));
+        assert!(alike("trmp", "trump"));
+        assert!(!alike("putin", "patten"));
+        assert!(!alike("may", "macron"));
+    }
 }
