@@ -104,16 +104,17 @@ const MAX_AFTER_VERB: usize = 8;
 const MAX_SUBJECT: usize = 8;
 
 /// The names of one person (or of a group of people): each spelling as
-/// lowercase words.
+/// lowercase words, and the distinct surnames, for a quick first look.
 #[derive(Debug, Clone, Default)]
 pub struct Names {
     spellings: Vec<Vec<String>>,
+    surnames: Vec<String>,
 }
 
 impl Names {
     /// Every spelling in `names`, as written or as name keys.
     pub fn new<S: AsRef<str>>(names: &[S]) -> Names {
-        let spellings = names
+        let spellings: Vec<Vec<String>> = names
             .iter()
             .map(|name| {
                 name_key(name.as_ref())
@@ -124,7 +125,16 @@ impl Names {
             })
             .filter(|words| !words.is_empty())
             .collect();
-        Names { spellings }
+        let mut surnames: Vec<String> = spellings
+            .iter()
+            .filter_map(|words| words.last().cloned())
+            .collect();
+        surnames.sort();
+        surnames.dedup();
+        Names {
+            spellings,
+            surnames,
+        }
     }
 
     /// Whether `words` (titles already removed) name this person: a full
@@ -137,11 +147,9 @@ impl Names {
         let words: Vec<String> = words.iter().map(|w| name_key(w)).collect();
         self.spellings.iter().any(|spelling| {
             let full = spelling.len() == words.len()
-                && spelling.iter().zip(&words).all(|(a, b)| same_word(a, b));
-            let surname = words.len() == 1
-                && spelling
-                    .last()
-                    .is_some_and(|last| same_word(last, &words[0]));
+                && spelling.iter().zip(&words).all(|(a, b)| alike(a, b));
+            let surname =
+                words.len() == 1 && spelling.last().is_some_and(|last| alike(last, &words[0]));
             full || surname
         })
     }
@@ -149,14 +157,22 @@ impl Names {
     /// Whether any capitalised word of `words` is this person's surname.
     fn mentioned(&self, words: &[&str]) -> bool {
         words.iter().any(|word| {
-            word.starts_with(char::is_uppercase)
-                && self.spellings.iter().any(|spelling| {
-                    spelling
-                        .last()
-                        .is_some_and(|last| same_word(last, &name_key(word)))
-                })
+            word.starts_with(char::is_uppercase) && {
+                let key = name_key(word);
+                self.surnames.iter().any(|surname| alike(surname, &key))
+            }
         })
     }
+}
+
+/// [`same_word`], after the cheap tests that settle most pairs: equal, or
+/// too different in length or first letter to be one.
+fn alike(a: &str, b: &str) -> bool {
+    a == b
+        || (a.len().abs_diff(b.len()) <= 2
+            && a.chars().next() == b.chars().next()
+            && a.len().min(b.len()) >= 5
+            && same_word(a, b))
 }
 
 /// Who an attribution names.
@@ -182,6 +198,9 @@ struct Marks {
 /// the text names: a pronoun after a sentence about one of them is not the
 /// person's.
 pub fn quotes(text: &str, person: &Names, others: &Names) -> Vec<Quote> {
+    if !text.contains(['"', '“', '‘']) {
+        return Vec::new();
+    }
     let mut reader = Reader {
         text,
         person,
