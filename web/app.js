@@ -1,7 +1,8 @@
 // newsdesk's web front end: one page, no build step, no dependencies.
 //
 // Every state is a URL: the search view is "/?q=…&outlet=…&person=…&from=…
-// &to=…&sort=…&page=…", the article view "/articles/{id}?q=…". Links and
+// &to=…&sort=…&page=…", the article view "/articles/{id}?q=…", a person's
+// page "/people/{name}?from=…&to=…&outlet=…". Links and
 // controls change the URL and render from it, so back, forward, reload and
 // sharing all work. Text from articles is only ever set as text; the one
 // markup the API sends (<mark> in snippets) is rebuilt from a parsed copy,

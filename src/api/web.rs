@@ -1,6 +1,7 @@
 //! The web front end: a page, a script, a stylesheet and an icon, compiled
-//! into the binary from `web/`. The page is served at `/` and at
-//! `/articles/{id}`, where the script shows the article.
+//! into the binary from `web/`. The page is served at `/`, at
+//! `/articles/{id}`, where the script shows the article, and at
+//! `/people/{name}`, where it shows a person's page.
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
