@@ -12,6 +12,7 @@ pub mod index;
 pub mod ingest;
 pub mod ner;
 pub mod people;
+pub mod quotes;
 pub mod sample;
 pub mod search;
 pub mod stories;

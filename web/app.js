@@ -2,7 +2,8 @@
 //
 // Every state is a URL: the search view is "/?q=…&outlet=…&person=…&from=…
 // &to=…&sort=…&page=…", the article view "/articles/{id}?q=…", the timeline
-// "/timeline?q=…&q=…&interval=…&measure=…" (with the search's filters). Links and
+// "/timeline?q=…&q=…&interval=…&measure=…" (with the search's filters), a
+// person's page "/people/{name}?from=…&to=…&outlet=…". Links and
 // controls change the URL and render from it, so back, forward, reload and
 // sharing all work. Text from articles is only ever set as text; the one
 // markup the API sends (<mark> in snippets) is rebuilt from a parsed copy,
@@ -82,8 +83,10 @@ function lastDay(month) {
 function readState() {
   const params = new URLSearchParams(location.search);
   const articleMatch = location.pathname.match(/^\/articles\/([^/]+)$/);
+  const personMatch = location.pathname.match(/^\/people\/([^/]+)$/);
   return {
     article: articleMatch ? decodeURIComponent(articleMatch[1]) : null,
+    personPage: personMatch ? decodeURIComponent(personMatch[1]) : null,
     q: params.get("q") || "",
     outlet: params.getAll("outlet").filter(Boolean),
     person: params.getAll("person").filter(Boolean),
@@ -272,7 +275,7 @@ function renderHits(state, results) {
 }
 
 function personLink(name) {
-  return el("a", { href: searchUrl({ ...readState(), article: null, person: [name], outlet: [], q: "", page: 1, from: "", to: "" }), onclick: linkHandler, class: "person" }, name);
+  return el("a", { href: personUrl(name), onclick: linkHandler, class: "person" }, name);
 }
 
 function linkHandler(event) {
@@ -319,6 +322,7 @@ function renderFacet(list, values, active, name) {
           el("span", { class: "facet-name" }, value),
           el("span", { class: "count" }, count.toLocaleString("en-GB")),
         ),
+        name === "person" ? el("a", { href: personUrl(value), onclick: linkHandler, class: "person-page-link", "aria-label": `${value}: their page` }, "page ›") : null,
       ),
     );
   }
@@ -781,11 +785,144 @@ function wireTimeline() {
 }
 
 // ---------------------------------------------------------------------
+// The person view: "/people/{name}?from=…&to=…&outlet=…".
+
+function personUrl(name, params = "") {
+  return `/people/${encodeURIComponent(name)}${params ? `?${params}` : ""}`;
+}
+
+async function renderPerson(state) {
+  $("search-view").hidden = true;
+  $("article-view").hidden = true;
+  $("timeline-view").hidden = true;
+  document.body.classList.add("loading");
+  const params = new URLSearchParams(location.search);
+  params.set("quotes", "20");
+  let page;
+  try {
+    page = await api(`/api/people/${encodeURIComponent(state.personPage)}?${params}`);
+  } catch (error) {
+    if (error.name === "AbortError") return;
+    document.body.classList.remove("loading");
+    $("person-name").textContent = state.personPage;
+    $("person-summary").textContent = error.message;
+    for (const id of ["person-histogram", "person-outlets", "person-co-mentions", "person-quotes"]) $(id).replaceChildren();
+    $("person-search").hidden = true;
+    return;
+  }
+  document.body.classList.remove("loading");
+  showError("");
+  document.title = `${page.name} — newsdesk`;
+  $("person-name").textContent = page.name;
+  const share = page.archive_articles ? Math.round((page.articles / page.archive_articles) * 1000) / 10 : 0;
+  $("person-summary").textContent =
+    `Named in ${page.articles.toLocaleString("en-GB")} article${page.articles === 1 ? "" : "s"} ` +
+    `of ${page.archive_articles.toLocaleString("en-GB")} (${share}%) · ${page.took_ms} ms`;
+  const filters = { ...state, article: null, personPage: null, q: "", outlet: state.outlet, page: 1 };
+  const search = $("person-search");
+  search.hidden = false;
+  search.href = searchUrl({ ...filters, person: [page.name] });
+  search.onclick = linkHandler;
+  $("person-back").onclick = linkHandler;
+  renderPersonHistogram(page);
+  renderOutletBars(page);
+  renderCoMentions(page);
+  renderQuotes(page);
+  window.scrollTo(0, 0);
+}
+
+/// Articles by month (or day) as bars, each a link to the search for
+/// that month's articles naming them.
+function renderPersonHistogram(page) {
+  const box = $("person-histogram");
+  box.replaceChildren();
+  if (!page.dates.length) {
+    box.append(el("p", { class: "none" }, "None of their articles is dated"));
+    return;
+  }
+  const buckets = fillGaps(page.dates);
+  const max = Math.max(...buckets.map((b) => b.count));
+  const bars = buckets.map((bucket) => {
+    const fill = el("span", { class: "fill" });
+    fill.style.height = bucket.count ? `${Math.max(4, Math.round((bucket.count / max) * 100))}%` : "0";
+    const from = bucket.key.length === 7 ? `${bucket.key}-01` : bucket.key;
+    const to = bucket.key.length === 7 ? lastDay(bucket.key) : bucket.key;
+    const label = `${showBucket(bucket.key)}: ${bucket.count} article${bucket.count === 1 ? "" : "s"}`;
+    const href = searchUrl({ ...readState(), article: null, q: "", person: [page.name], from, to, page: 1 });
+    return el("a", { class: "bar", href, onclick: linkHandler, "aria-label": label, title: label }, fill);
+  });
+  box.append(
+    el("div", { class: bars.length > 40 ? "bars dense" : "bars" }, bars),
+    el("p", { class: "axis" }, el("span", {}, showBucket(buckets[0].key)), el("span", {}, buckets.length > 1 ? showBucket(buckets[buckets.length - 1].key) : "")),
+  );
+}
+
+function renderOutletBars(page) {
+  const list = $("person-outlets");
+  list.replaceChildren();
+  if (!page.outlets.length) {
+    list.append(el("li", { class: "none" }, "No outlet named"));
+    return;
+  }
+  const max = Math.max(...page.outlets.map((o) => o.count));
+  for (const { value, count } of page.outlets) {
+    const fill = el("span", { class: "outlet-fill" });
+    fill.style.width = `${Math.max(2, Math.round((count / max) * 100))}%`;
+    const href = searchUrl({ ...readState(), article: null, q: "", person: [page.name], outlet: [value], page: 1 });
+    list.append(
+      el("li", {}, el("a", { href, onclick: linkHandler }, el("span", { class: "facet-name" }, value), el("span", { class: "count" }, count.toLocaleString("en-GB"))), el("span", { class: "outlet-track" }, fill)),
+    );
+  }
+}
+
+function renderCoMentions(page) {
+  const list = $("person-co-mentions");
+  list.replaceChildren();
+  if (!page.co_mentions.length) {
+    list.append(el("li", { class: "none" }, "No one shares two or more of their articles"));
+    return;
+  }
+  for (const other of page.co_mentions) {
+    list.append(
+      el(
+        "li",
+        {},
+        personLink(other.name),
+        el("span", { class: "count" }, ` ${other.shared} shared of their ${other.articles} · lift ${other.lift.toFixed(2)}`),
+      ),
+    );
+  }
+}
+
+function renderQuotes(page) {
+  const list = $("person-quotes");
+  list.replaceChildren();
+  if (!page.quotes.length) {
+    list.append(el("li", { class: "none" }, `No direct quote found in their ${page.quotes_read_from} newest articles`));
+    return;
+  }
+  for (const quote of page.quotes) {
+    const link = quote.article;
+    const meta = [link.outlet, showDate(link.date)].filter(Boolean).join(" · ");
+    list.append(
+      el(
+        "li",
+        {},
+        el("blockquote", {}, `“${quote.text}”`),
+        el("p", { class: "meta" }, el("a", { href: `/articles/${encodeURIComponent(link.id)}`, onclick: linkHandler, class: "quote-source" }, link.title), meta ? ` · ${meta}` : ""),
+      ),
+    );
+  }
+}
+
+// ---------------------------------------------------------------------
 // Wiring.
 
 function render() {
-  if (location.pathname === "/timeline") return renderTimeline(timelineState());
   const state = readState();
+  $("person-view").hidden = !state.personPage;
+  if (location.pathname === "/timeline") return renderTimeline(timelineState());
+  if (state.personPage) return renderPerson(state);
   return state.article ? renderArticle(state) : renderSearch(state);
 }
 

@@ -54,6 +54,12 @@ pub enum ApiError {
     Overloaded,
     #[error("no article has the id {0:?}")]
     ArticleNotFound(String),
+    /// A person page for a name the archive does not know.
+    #[error("{}", person_not_found(.name, .suggestions))]
+    PersonNotFound {
+        name: String,
+        suggestions: Vec<String>,
+    },
     #[error("there is nothing at {0}: the API lives under /api (see /api)")]
     RouteNotFound(String),
     #[error("{method} is not allowed here")]
@@ -63,6 +69,26 @@ pub enum ApiError {
     /// Something failed inside the server. The cause is logged, never sent.
     #[error("the server could not handle this request; the cause has been logged")]
     Internal(#[source] anyhow::Error),
+}
+
+/// What to tell someone who asked for a person the archive does not name.
+fn person_not_found(name: &str, suggestions: &[String]) -> String {
+    let name: String = name.chars().take(80).collect();
+    if suggestions.is_empty() {
+        format!(
+            "no one named {name:?} is in the archive: check the spelling, or find names in the \
+             people facet of /api/search"
+        )
+    } else {
+        format!(
+            "no one named {name:?} is in the archive; did you mean {}?",
+            suggestions
+                .iter()
+                .map(|s| format!("{s:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
 }
 
 impl ApiError {
@@ -77,6 +103,7 @@ impl ApiError {
             ApiError::Forbidden => "forbidden",
             ApiError::Overloaded => "overloaded",
             ApiError::ArticleNotFound(_) => "article_not_found",
+            ApiError::PersonNotFound { .. } => "person_not_found",
             ApiError::RouteNotFound(_) => "not_found",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::Timeout => "timeout",
@@ -93,7 +120,9 @@ impl ApiError {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::ArticleNotFound(_) | ApiError::RouteNotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::ArticleNotFound(_)
+            | ApiError::PersonNotFound { .. }
+            | ApiError::RouteNotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Timeout => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -116,7 +145,7 @@ pub struct ErrorDetail {
     /// Stable, for clients to match on: `invalid_parameter`, `invalid_body`,
     /// `invalid_article`, `unsupported_media_type`, `payload_too_large`,
     /// `unauthorized`, `forbidden`, `overloaded`, `article_not_found`,
-    /// `not_found`, `method_not_allowed`, `timeout` or `internal`.
+    /// `person_not_found`, `not_found`, `method_not_allowed`, `timeout` or `internal`.
     pub code: &'static str,
     /// What went wrong and, for a 4xx, what to change.
     pub message: String,

@@ -35,6 +35,10 @@ pub async fn root() -> Json<ServiceInfo> {
                 "POST /api/articles (application/json, application/x-ndjson or text/plain)",
             ),
             ("delete article", "DELETE /api/articles/{id}"),
+            (
+                "person",
+                "GET /api/people/{name}?outlet=…&from=YYYY-MM-DD&to=YYYY-MM-DD&histogram=month|day&co_mentions=10&quotes=10",
+            ),
             ("stats", "GET /api/stats"),
             ("openapi", "GET /api/openapi.json"),
             ("health", "GET /healthz"),

@@ -19,6 +19,7 @@ mod extract;
 mod meta;
 mod metrics;
 mod openapi;
+mod people;
 mod search;
 mod timeline;
 mod web;
@@ -211,12 +212,14 @@ pub fn router(state: AppState) -> Router {
             "/articles/{id}",
             get(articles::show).merge(axum::routing::delete(articles::delete).route_layer(writes)),
         )
+        .route("/people/{name}", get(people::show))
         .route("/stats", get(meta::stats))
         .route("/openapi.json", get(openapi::document));
     let app = Router::new()
         .route("/", get(web::page))
         .route("/articles/{id}", get(web::page))
         .route("/timeline", get(web::page))
+        .route("/people/{name}", get(web::page))
         .route("/assets/app.js", get(web::script))
         .route("/assets/style.css", get(web::style))
         .route("/assets/favicon.svg", get(web::icon))

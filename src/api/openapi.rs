@@ -21,7 +21,7 @@ use utoipa::openapi::{
 use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
 use super::error::ErrorBody;
-use super::{articles, meta, metrics, search, timeline};
+use super::{articles, meta, metrics, people, search, timeline};
 use crate::search::query::MAX_DEPTH;
 use crate::search::timeline::{MAX_INTERVALS, MAX_QUERIES};
 use crate::search::{MAX_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES, MAX_QUERY_TERMS, SearchRequest};
@@ -34,6 +34,7 @@ use crate::search::{MAX_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES, MAX_QUERY_TERMS, Sea
         articles::show,
         articles::create,
         articles::delete,
+        people::show,
         meta::stats,
         meta::root,
         meta::health,
@@ -44,6 +45,7 @@ use crate::search::{MAX_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES, MAX_QUERY_TERMS, Sea
     tags(
         (name = "search", description = "Searching the archive."),
         (name = "articles", description = "Reading, adding and deleting articles."),
+        (name = "people", description = "What the archive says of one person."),
         (name = "service", description = "The server itself."),
     )
 )]
@@ -179,6 +181,29 @@ pub fn collapse() -> Schema {
         )
         .item(empty())
         .into()
+}
+
+/// The schema of the `histogram` of `GET /api/people/{name}`.
+pub fn person_histogram() -> Schema {
+    words("How finely `dates` counts.", &["month", "day"])
+}
+
+/// The schema of `co_mentions`.
+pub fn co_mentions() -> Schema {
+    count(
+        "How many people named with them to list.",
+        crate::search::person::MAX_CO_MENTIONS,
+        crate::search::person::PersonRequest::default().co_mentions,
+    )
+}
+
+/// The schema of `quotes`.
+pub fn quotes() -> Schema {
+    count(
+        "How many of their quotes to list.",
+        crate::search::person::MAX_QUOTES,
+        crate::search::person::PersonRequest::default().quotes,
+    )
 }
 
 /// The schema of `limit`.

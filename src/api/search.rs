@@ -77,53 +77,20 @@ pub(super) fn single(name: &str, values: Vec<String>) -> Result<Option<String>, 
     }
 }
 
-impl SearchParams {
-    fn into_request(self) -> Result<SearchRequest, ApiError> {
-        let defaults = SearchRequest::default();
-        let number = |name: &str, values: Vec<String>, default: usize| match single(name, values)? {
-            None => Ok(default),
-            Some(text) => text.trim().parse::<usize>().map_err(|_| {
-                ApiError::InvalidParameter(format!(
-                    "{name} must be a whole number of 0 or more, not {:?}",
-                    shorten(&text)
-                ))
-            }),
-        };
-        Ok(SearchRequest {
-            query: single("q", self.q)?.unwrap_or_default(),
-            outlets: any_of(self.outlet),
-            people: any_of(self.person),
-            from: day("from", self.from, true)?,
-            to: day("to", self.to, false)?,
-            sort: match single("sort", self.sort)? {
-                None => Sort::default(),
-                Some(text) => Sort::parse(text.trim()).map_err(invalid)?,
-            },
-            limit: number("limit", self.limit, defaults.limit)?,
-            offset: number("offset", self.offset, defaults.offset)?,
-            histogram: match single("histogram", self.histogram)? {
-                None => Histogram::default(),
-                Some(text) => Histogram::parse(text.trim()).map_err(invalid)?,
-            },
-            collapse: match single("collapse", self.collapse)? {
-                None => Collapse::default(),
-                Some(text) => Collapse::parse(text.trim()).map_err(invalid)?,
-            },
-        })
+/// A whole number of 0 or more; `default` when absent or empty.
+pub(super) fn number(name: &str, values: Vec<String>, default: usize) -> Result<usize, ApiError> {
+    match single(name, values)? {
+        None => Ok(default),
+        Some(text) => text.trim().parse::<usize>().map_err(|_| {
+            ApiError::InvalidParameter(format!(
+                "{name} must be a whole number of 0 or more, not {:?}",
+                shorten(&text)
+            ))
+        }),
     }
 }
 
-/// The values of a parameter that may be repeated for "any of these",
-/// empty ones left out.
-pub(super) fn any_of(values: Vec<String>) -> Vec<String> {
-    values
-        .into_iter()
-        .filter(|v| !v.trim().is_empty())
-        .collect()
-}
-
-/// The day `from` (`start`) or `to` means: a day, or the first or last day
-/// of a month or a year.
+/// A day, month or year: its first day when `start`, else its last.
 pub(super) fn day(name: &str, values: Vec<String>, start: bool) -> Result<Option<Date>, ApiError> {
     match single(name, values)? {
         None => Ok(None),
@@ -138,7 +105,47 @@ pub(super) fn day(name: &str, values: Vec<String>, start: bool) -> Result<Option
     }
 }
 
-fn shorten(text: &str) -> String {
+/// The non-empty values of a parameter that may be repeated.
+pub(super) fn any_of(values: Vec<String>) -> Vec<String> {
+    values
+        .into_iter()
+        .filter(|v| !v.trim().is_empty())
+        .collect()
+}
+
+/// How finely a date histogram counts; by month when absent or empty.
+pub(super) fn histogram(values: Vec<String>) -> Result<Histogram, ApiError> {
+    match single("histogram", values)? {
+        None => Ok(Histogram::default()),
+        Some(text) => Histogram::parse(text.trim()).map_err(invalid),
+    }
+}
+
+impl SearchParams {
+    fn into_request(self) -> Result<SearchRequest, ApiError> {
+        let defaults = SearchRequest::default();
+        Ok(SearchRequest {
+            query: single("q", self.q)?.unwrap_or_default(),
+            outlets: any_of(self.outlet),
+            people: any_of(self.person),
+            from: day("from", self.from, true)?,
+            to: day("to", self.to, false)?,
+            sort: match single("sort", self.sort)? {
+                None => Sort::default(),
+                Some(text) => Sort::parse(text.trim()).map_err(invalid)?,
+            },
+            limit: number("limit", self.limit, defaults.limit)?,
+            offset: number("offset", self.offset, defaults.offset)?,
+            histogram: histogram(self.histogram)?,
+            collapse: match single("collapse", self.collapse)? {
+                None => Collapse::default(),
+                Some(text) => Collapse::parse(text.trim()).map_err(invalid)?,
+            },
+        })
+    }
+}
+
+pub(super) fn shorten(text: &str) -> String {
     text.chars().take(40).collect()
 }
 

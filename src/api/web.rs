@@ -1,7 +1,8 @@
 //! The web front end: a page, a script, a stylesheet and an icon, compiled
 //! into the binary from `web/`. The page is served at `/`, at
-//! `/articles/{id}`, where the script shows the article, and at
-//! `/timeline`, where it compares queries over time.
+//! `/articles/{id}`, where the script shows the article, at `/timeline`,
+//! where it compares queries over time, and at `/people/{name}`, where it
+//! shows a person's page.
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};

@@ -6,7 +6,7 @@
 //! reuses the map for the life of that segment.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tantivy::columnar::StrColumn;
 use tantivy::index::SegmentId;
@@ -23,6 +23,9 @@ pub struct People {
     generation: u64,
     pub directory: Directory,
     ord_maps: Mutex<HashMap<(SegmentId, &'static str), OrdMap>>,
+    /// Each person's articles in the whole archive, by directory id: counted
+    /// by the first caller that needs them, then kept with the directory.
+    article_counts: OnceLock<Arc<Vec<u64>>>,
 }
 
 /// How many articles give each value of a name column.
@@ -61,11 +64,27 @@ impl People {
                 aliases,
             ),
             ord_maps: Mutex::new(HashMap::new()),
+            article_counts: OnceLock::new(),
         })
     }
 
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// Each person's articles in the whole archive, by directory id:
+    /// `count` counts them the first time, and the answer is kept for as
+    /// long as this state of the index.
+    pub fn article_counts<E>(
+        &self,
+        count: impl FnOnce() -> Result<Vec<u64>, E>,
+    ) -> Result<Arc<Vec<u64>>, E> {
+        if let Some(counts) = self.article_counts.get() {
+            return Ok(counts.clone());
+        }
+        let counts = Arc::new(count()?);
+        // Two first callers count alike; either answer will do.
+        Ok(self.article_counts.get_or_init(|| counts).clone())
     }
 
     /// For each ordinal of `segment`'s name column `field`, the person.

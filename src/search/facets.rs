@@ -66,6 +66,14 @@ impl FacetCounts {
             .collect()
     }
 
+    /// Every person the matches name, by directory id, with the number of
+    /// matches naming them, in no particular order.
+    pub fn people_counts(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
+        self.people
+            .iter()
+            .map(|(person, count)| (person as usize, count))
+    }
+
     /// How many people the matches name.
     pub fn people_named(&self) -> usize {
         self.people.iter().count()

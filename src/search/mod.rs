@@ -12,6 +12,7 @@
 pub mod collapse;
 pub mod compile;
 pub mod facets;
+pub mod person;
 pub mod query;
 pub mod snippet;
 pub mod timeline;
@@ -342,7 +343,7 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
 
 /// The request's filters as queries: any of the outlets, any of the
 /// people, and the date range.
-fn filters(compiler: &mut Compiler, request: &SearchRequest) -> Vec<Box<dyn Query>> {
+pub(crate) fn filters(compiler: &mut Compiler, request: &SearchRequest) -> Vec<Box<dyn Query>> {
     let fields = *compiler.fields();
     let mut filters: Vec<Box<dyn Query>> = Vec::new();
     for (values, field) in [
@@ -562,7 +563,10 @@ pub fn stats(index: &NewsIndex) -> Result<Stats, Error> {
 
 /// An article's people as the directory names them, each once: its
 /// confirmed names, and the unconfirmed ones the directory places.
-fn with_directory_names(mut article: Article, directory: &crate::people::Directory) -> Article {
+pub(crate) fn with_directory_names(
+    mut article: Article,
+    directory: &crate::people::Directory,
+) -> Article {
     article.people = directory.resolve(&article.people, &article.unconfirmed_people);
     article.unconfirmed_people.clear();
     article

@@ -641,5 +641,160 @@ async fn a_reader_compares_queries_over_time_in_a_real_browser() {
             1
         );
     }
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_opens_a_persons_page_and_follows_its_links_in_a_real_browser() {
+    let app = TestApp::with_fixtures_and_sample();
+    let Some(session) = Session::start(&app).await else {
+        return;
+    };
+    let (base, client) = (session.base.clone(), session.client.clone());
+    let page: Value = reqwest::get(format!("{base}/api/people/Zelensky?quotes=20"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let shown = "!document.body.classList.contains('loading') && document.getElementById('person-name').textContent !== ''";
+
+    for (width, height, name) in [(1280, 900, "desktop"), (390, 844, "phone")] {
+        client.set_window_size(width, height).await.unwrap();
+        // From the people facet of a search to the person's page.
+        client.goto(&format!("{base}/?q=zelensky")).await.unwrap();
+        settled(&client).await;
+        if eval(&client, "!document.getElementById('filters').open").await == Value::Bool(true) {
+            click(&client, "#filters > summary").await;
+        }
+        click(
+            &client,
+            "#people-facet a.person-page-link[href='/people/Volodymyr%20Zelensky']",
+        )
+        .await;
+        wait_for(
+            &client,
+            "location.pathname === '/people/Volodymyr%20Zelensky'",
+        )
+        .await;
+        wait_for(&client, shown).await;
+        assert!(
+            eval(&client, "document.getElementById('search-view').hidden").await
+                == Value::Bool(true)
+        );
+        assert_eq!(
+            eval(
+                &client,
+                "document.getElementById('person-name').textContent"
+            )
+            .await,
+            "Volodymyr Zelensky"
+        );
+        let summary = eval(
+            &client,
+            "document.getElementById('person-summary').textContent",
+        )
+        .await;
+        let articles = page["articles"].as_u64().unwrap();
+        assert!(
+            summary
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("Named in {articles} articles")),
+            "{summary}"
+        );
+        assert_eq!(
+            count(&client, "#person-outlets li").await,
+            page["outlets"].as_array().unwrap().len() as u64
+        );
+        // The quotes, as the API gives them, each linking to its article.
+        let quotes = eval(
+            &client,
+            "[...document.querySelectorAll('#person-quotes blockquote')].map(q => q.textContent)",
+        )
+        .await;
+        let expected: Vec<String> = page["quotes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| format!("“{}”", q["text"].as_str().unwrap()))
+            .collect();
+        assert_eq!(quotes, json!(expected));
+        assert!(expected.iter().any(|q| q.contains("Putin cannot fool us.")));
+        screenshot(&client, &format!("person-{name}")).await;
+
+        // A co-mention leads to that person's page.
+        let other = page["co_mentions"][0]["name"].as_str().unwrap().to_string();
+        click(&client, "#person-co-mentions a").await;
+        wait_for(
+            &client,
+            &format!(
+                "document.getElementById('person-name').textContent === {:?} && !document.body.classList.contains('loading')",
+                other
+            ),
+        )
+        .await;
+        assert!(
+            eval(&client, "location.pathname")
+                .await
+                .as_str()
+                .unwrap()
+                .starts_with("/people/")
+        );
+        // Back, then from a quote to its article.
+        client.back().await.unwrap();
+        wait_for(&client, "document.getElementById('person-name').textContent === 'Volodymyr Zelensky' && !document.body.classList.contains('loading')").await;
+        click(&client, "#person-quotes a.quote-source").await;
+        wait_for(&client, "!document.getElementById('article-view').hidden && document.getElementById('article-title').textContent !== ''").await;
+        assert!(
+            eval(&client, "document.getElementById('person-view').hidden").await
+                == Value::Bool(true)
+        );
+        let id = page["quotes"][0]["article"]["id"].as_str().unwrap();
+        assert_eq!(
+            eval(&client, "location.pathname").await,
+            format!("/articles/{id}")
+        );
+        // The article's people link to their pages.
+        wait_for(&client, "!document.body.classList.contains('loading')").await;
+        click(
+            &client,
+            "#article-people a[href='/people/Volodymyr%20Zelensky']",
+        )
+        .await;
+        wait_for(
+            &client,
+            "location.pathname === '/people/Volodymyr%20Zelensky'",
+        )
+        .await;
+        wait_for(&client, shown).await;
+
+        // "Search articles naming them" is the search for them.
+        click(&client, "#person-search").await;
+        wait_for(&client, "!document.getElementById('search-view').hidden").await;
+        settled(&client).await;
+        let summary = eval(&client, "document.getElementById('summary').textContent").await;
+        assert!(
+            summary
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("{articles} articles")),
+            "{summary}"
+        );
+
+        // An unknown name says so, with a suggestion.
+        client
+            .goto(&format!("{base}/people/Zelinski"))
+            .await
+            .unwrap();
+        wait_for(&client, shown).await;
+        let said = eval(
+            &client,
+            "document.getElementById('person-summary').textContent",
+        )
+        .await;
+        assert!(
+            said.as_str().unwrap().contains("Volodymyr Zelensky"),
+            "{said}"
+        );
+    }
+
     session.end().await;
 }

@@ -6,6 +6,7 @@
 //! - `browser`: the web front end in a real Chromium;
 //! - `pages`: scraped pages cleaned, split and extracted;
 //! - `people`: the person recogniser and the grouping of names;
+//! - `person_pages`: a person's page, its counts, co-mentions and quotes;
 //! - `errors`: what malformed requests get back;
 //! - `openapi`: the OpenAPI document against the API it describes;
 //! - `server`: a real server on a real port, and the `newsdesk` binary;
@@ -31,6 +32,7 @@ mod metrics;
 mod openapi;
 mod pages;
 mod people;
+mod person_pages;
 mod remote;
 mod search;
 mod security;

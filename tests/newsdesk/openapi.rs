@@ -18,6 +18,7 @@ const ROUTES: [(&str, &str); 10] = [
     ("get", "/api/articles/{id}"),
     ("post", "/api/articles"),
     ("delete", "/api/articles/{id}"),
+    ("get", "/api/people/{name}"),
     ("get", "/api/stats"),
     ("get", "/api/openapi.json"),
     ("get", "/healthz"),
@@ -189,7 +190,9 @@ async fn the_document_is_openapi_3_and_lists_exactly_the_routes_served() {
     assert_eq!(documented, routes);
 
     for (method, path) in ROUTES {
-        let uri = path.replace("{id}", "harbour-crab");
+        let uri = path
+            .replace("{id}", "harbour-crab")
+            .replace("{name}", "Tom%20Hale");
         if path == "/metrics" {
             // Text, not JSON.
             assert_eq!(app.get_text(path).await.0, StatusCode::OK);
@@ -283,6 +286,31 @@ async fn every_documented_search_parameter_is_accepted() {
     assert_eq!(names, ["id", "q"]);
     let answer = app.get("/api/articles/harbour-crab?q=crab").await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.json);
+
+    // A person's page: each documented parameter alone, then all together.
+    let person = operation(&document, "get", "/api/people/{name}")["parameters"]
+        .as_array()
+        .unwrap();
+    let names: BTreeSet<&str> = person.iter().map(|p| p["name"].as_str().unwrap()).collect();
+    let values = [
+        ("outlet", "Coast+News"),
+        ("from", "2024-11"),
+        ("to", "2025"),
+        ("histogram", "day"),
+        ("co_mentions", "3"),
+        ("quotes", "2"),
+    ];
+    let mut expected: BTreeSet<&str> = values.iter().map(|(name, _)| *name).collect();
+    expected.insert("name");
+    assert_eq!(names, expected);
+    let all: Vec<String> = values
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect();
+    for query in all.iter().cloned().chain([all.join("&")]) {
+        let answer = app.get(&format!("/api/people/Tom%20Hale?{query}")).await;
+        assert_eq!(answer.status, StatusCode::OK, "{query}: {}", answer.json);
+    }
 }
 
 #[tokio::test]
@@ -359,6 +387,18 @@ async fn answers_have_the_fields_their_schemas_give_them() {
     let refused = app.get("/api/timeline?interval=year").await;
     let schema = answer_schema(&document, "get", "/api/timeline", "400");
     assert_fits(&document, schema, &refused.json, "timeline error");
+    // A person with outlets, months, co-mentions and quotes.
+    let person = app.get("/api/people/Zelensky?quotes=50").await;
+    assert_eq!(person.status, StatusCode::OK, "{}", person.json);
+    for list in ["outlets", "co_mentions", "quotes"] {
+        assert!(!person.json[list].as_array().unwrap().is_empty(), "{list}");
+    }
+    let schema = answer_schema(&document, "get", "/api/people/{name}", "200");
+    assert_fits(&document, schema, &person.json, "person");
+    let unknown = app.get("/api/people/Nobody%20Known").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    let schema = answer_schema(&document, "get", "/api/people/{name}", "404");
+    assert_fits(&document, schema, &unknown.json, "error");
 
     for (path, at) in [
         ("/api/stats", "stats"),

@@ -113,6 +113,12 @@ impl Rules {
         }
     }
 
+    /// How many leading words of `words` are a title ("Prime Minister",
+    /// "Mr."), ignoring case; 0 when they do not open with one.
+    pub fn title_len(&self, words: &[&str]) -> usize {
+        self.prefix_len(&self.titles, words)
+    }
+
     /// How many leading words of `words` are a phrase of `list` (the
     /// titles or the openers).
     fn prefix_len(&self, list: &[Vec<String>], words: &[&str]) -> usize {
