@@ -12,8 +12,8 @@ use super::search::{any_of, day, histogram, invalid, number};
 use super::{AppState, openapi};
 use crate::search::person::{self, CoMention, PersonProfile, PersonQuote, PersonRequest};
 
-/// The longest name looked up, in bytes: longer is no one's name.
-const MAX_NAME_BYTES: usize = 200;
+/// The longest name looked up, in characters: longer is no one's name.
+const MAX_NAME_CHARS: usize = 200;
 
 /// The `{name}` of `/api/people/{name}`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -22,7 +22,7 @@ pub struct PersonPath {
     /// Any spelling of the person's name the archive uses ("Zelensky",
     /// "Volodymyr Zelenskyy"), percent-encoded; case and punctuation do
     /// not matter.
-    #[param(example = "Volodymyr Zelensky")]
+    #[param(example = "Volodymyr Zelensky", max_length = 200)]
     name: String,
 }
 
@@ -191,10 +191,10 @@ pub async fn show(
     Path(PersonPath { name }): Path<PersonPath>,
     Params(params): Params<PersonParams>,
 ) -> Result<Json<PersonResponse>, ApiError> {
-    if name.len() > MAX_NAME_BYTES {
+    let length = name.chars().count();
+    if length > MAX_NAME_CHARS {
         return Err(ApiError::InvalidParameter(format!(
-            "the name is {} bytes long; no name is longer than {MAX_NAME_BYTES}",
-            name.len()
+            "the name is {length} characters long; no name is longer than {MAX_NAME_CHARS}"
         )));
     }
     let request = params.into_request(name)?;

@@ -6,6 +6,8 @@
 //! - [`query`] parses the query language into a tree (pure code);
 //! - [`compile`] turns the tree into a tantivy query;
 //! - [`facets`] counts outlets, people and days over the whole result;
+//! - [`collapse`] counts copies of one story once;
+//! - [`person`] gathers a person's page from the same counts, and quotes;
 //! - [`snippet`] cuts and marks the fragments shown with each hit;
 //! - [`timeline`] counts several queries by day, week or month.
 
