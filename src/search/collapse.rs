@@ -156,36 +156,51 @@ impl Stories {
     /// [`name_key`]) count a story once, under the spelling with the most
     /// stories.
     fn outlet_counts(&self) -> HashMap<String, u64> {
-        let keys: Vec<String> = self.outlet_names.iter().map(|n| name_key(n)).collect();
-        let mut by_key: Vec<(u64, &str, u32)> = self
+        // Each spelling's outlet, numbered: few, looked up once each.
+        let mut key_numbers: HashMap<String, u32> = HashMap::new();
+        let key_of: Vec<u32> = self
+            .outlet_names
+            .iter()
+            .map(|name| {
+                let next = key_numbers.len() as u32;
+                *key_numbers.entry(name_key(name)).or_insert(next)
+            })
+            .collect();
+        let mut by_key: Vec<(u64, u32)> = self
             .outlets
             .iter()
-            .map(|&(story, outlet)| (story, keys[outlet as usize].as_str(), outlet))
+            .map(|&(story, outlet)| (story, key_of[outlet as usize]))
             .collect();
         by_key.sort_unstable();
-        let mut stories_by_key: HashMap<&str, u64> = HashMap::new();
-        let mut stories_by_spelling: HashMap<u32, u64> = HashMap::new();
-        let mut last: Option<(u64, &str)> = None;
-        for (story, key, outlet) in by_key {
-            *stories_by_spelling.entry(outlet).or_default() += 1;
-            if last != Some((story, key)) {
-                *stories_by_key.entry(key).or_default() += 1;
-                last = Some((story, key));
+        by_key.dedup();
+        let mut stories_by_key = vec![0u64; key_numbers.len()];
+        for (_, key) in by_key {
+            stories_by_key[key as usize] += 1;
+        }
+        let mut stories_by_spelling = vec![0u64; self.outlet_names.len()];
+        for &(_, outlet) in &self.outlets {
+            stories_by_spelling[outlet as usize] += 1;
+        }
+        // Shown under the spelling with the most stories (then the first
+        // in alphabetical order).
+        let mut spelling: Vec<Option<usize>> = vec![None; key_numbers.len()];
+        for (outlet, &count) in stories_by_spelling.iter().enumerate() {
+            let slot = &mut spelling[key_of[outlet] as usize];
+            let better = slot.is_none_or(|best| {
+                let best_count = stories_by_spelling[best];
+                count > best_count
+                    || (count == best_count && self.outlet_names[outlet] < self.outlet_names[best])
+            });
+            if better {
+                *slot = Some(outlet);
             }
         }
-        let mut spelling: HashMap<&str, (u64, &str)> = HashMap::new();
-        for (&outlet, &count) in &stories_by_spelling {
-            let name = self.outlet_names[outlet as usize].as_str();
-            let entry = spelling
-                .entry(keys[outlet as usize].as_str())
-                .or_insert((count, name));
-            if (count, std::cmp::Reverse(name)) > (entry.0, std::cmp::Reverse(entry.1)) {
-                *entry = (count, name);
-            }
-        }
-        stories_by_key
+        spelling
             .into_iter()
-            .map(|(key, count)| (spelling[key].1.to_string(), count))
+            .zip(stories_by_key)
+            .filter_map(|(outlet, count)| {
+                Some((self.outlet_names[outlet?].clone(), count)).filter(|_| count > 0)
+            })
             .collect()
     }
 
@@ -319,15 +334,24 @@ impl Collector for StoryCollector {
                     known.earliest = found.earliest;
                 }
             }
-            for (story, outlet) in segment.outlets {
-                let name = &segment.outlet_names[outlet as usize];
-                let next = numbers.len() as u32;
-                let number = *numbers.entry(name.clone()).or_insert(next);
-                if number == next {
-                    all.outlet_names.push(name.clone());
-                }
-                all.outlets.push((story, number));
-            }
+            let global: Vec<u32> = segment
+                .outlet_names
+                .iter()
+                .map(|name| {
+                    let next = numbers.len() as u32;
+                    let number = *numbers.entry(name.clone()).or_insert(next);
+                    if number == next {
+                        all.outlet_names.push(name.clone());
+                    }
+                    number
+                })
+                .collect();
+            all.outlets.extend(
+                segment
+                    .outlets
+                    .into_iter()
+                    .map(|(story, outlet)| (story, global[outlet as usize])),
+            );
         }
         all.outlets.sort_unstable();
         all.outlets.dedup();
