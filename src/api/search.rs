@@ -50,11 +50,14 @@ pub struct SearchParams {
     #[serde(default)]
     #[param(schema_with = openapi::histogram)]
     histogram: Vec<String>,
+    #[serde(default)]
+    #[param(schema_with = openapi::terms)]
+    terms: Vec<String>,
 }
 
 /// The one value of a parameter that may be given once; `None` when absent
 /// or empty.
-fn single(name: &str, values: Vec<String>) -> Result<Option<String>, ApiError> {
+pub(super) fn single(name: &str, values: Vec<String>) -> Result<Option<String>, ApiError> {
     let mut present: Vec<String> = values
         .into_iter()
         .filter(|v| !v.trim().is_empty())
@@ -73,43 +76,68 @@ fn single(name: &str, values: Vec<String>) -> Result<Option<String>, ApiError> {
     }
 }
 
-impl SearchParams {
-    fn into_request(self) -> Result<SearchRequest, ApiError> {
-        let defaults = SearchRequest::default();
-        let number = |name: &str, values: Vec<String>, default: usize| match single(name, values)? {
-            None => Ok(default),
-            Some(text) => text.trim().parse::<usize>().map_err(|_| {
+/// A whole number given once, or `default`.
+pub(super) fn number(name: &str, values: Vec<String>, default: usize) -> Result<usize, ApiError> {
+    match single(name, values)? {
+        None => Ok(default),
+        Some(text) => text.trim().parse::<usize>().map_err(|_| {
+            ApiError::InvalidParameter(format!(
+                "{name} must be a whole number of 0 or more, not {:?}",
+                shorten(&text)
+            ))
+        }),
+    }
+}
+
+/// A day given once: the first day of a month or year when `start`, else
+/// the last.
+fn day(
+    name: &str,
+    values: Vec<String>,
+    start: bool,
+) -> Result<Option<jiff::civil::Date>, ApiError> {
+    match single(name, values)? {
+        None => Ok(None),
+        Some(text) => period(text.trim())
+            .map(|(first, last)| Some(if start { first } else { last }))
+            .ok_or_else(|| {
                 ApiError::InvalidParameter(format!(
-                    "{name} must be a whole number of 0 or more, not {:?}",
+                    "{name} must be a date as YYYY-MM-DD (or YYYY-MM, or YYYY), not {:?}",
                     shorten(&text)
                 ))
             }),
-        };
-        let day = |name: &str, values: Vec<String>, start: bool| match single(name, values)? {
-            None => Ok(None),
-            Some(text) => period(text.trim())
-                .map(|(first, last)| Some(if start { first } else { last }))
-                .ok_or_else(|| {
-                    ApiError::InvalidParameter(format!(
-                        "{name} must be a date as YYYY-MM-DD (or YYYY-MM, or YYYY), not {:?}",
-                        shorten(&text)
-                    ))
-                }),
-        };
+    }
+}
+
+/// The request of the query and filters a search and an export share.
+pub(super) fn matching(
+    q: Vec<String>,
+    outlet: Vec<String>,
+    person: Vec<String>,
+    from: Vec<String>,
+    to: Vec<String>,
+) -> Result<SearchRequest, ApiError> {
+    let given = |values: Vec<String>| {
+        values
+            .into_iter()
+            .filter(|v| !v.trim().is_empty())
+            .collect()
+    };
+    Ok(SearchRequest {
+        query: single("q", q)?.unwrap_or_default(),
+        outlets: given(outlet),
+        people: given(person),
+        from: day("from", from, true)?,
+        to: day("to", to, false)?,
+        ..SearchRequest::default()
+    })
+}
+
+impl SearchParams {
+    fn into_request(self) -> Result<SearchRequest, ApiError> {
+        let defaults = SearchRequest::default();
+        let matching = matching(self.q, self.outlet, self.person, self.from, self.to)?;
         Ok(SearchRequest {
-            query: single("q", self.q)?.unwrap_or_default(),
-            outlets: self
-                .outlet
-                .into_iter()
-                .filter(|v| !v.trim().is_empty())
-                .collect(),
-            people: self
-                .person
-                .into_iter()
-                .filter(|v| !v.trim().is_empty())
-                .collect(),
-            from: day("from", self.from, true)?,
-            to: day("to", self.to, false)?,
             sort: match single("sort", self.sort)? {
                 None => Sort::default(),
                 Some(text) => Sort::parse(text.trim()).map_err(invalid)?,
@@ -120,15 +148,17 @@ impl SearchParams {
                 None => Histogram::default(),
                 Some(text) => Histogram::parse(text.trim()).map_err(invalid)?,
             },
+            terms: number("terms", self.terms, defaults.terms)?,
+            ..matching
         })
     }
 }
 
-fn shorten(text: &str) -> String {
+pub(super) fn shorten(text: &str) -> String {
     text.chars().take(40).collect()
 }
 
-fn invalid(err: search::Error) -> ApiError {
+pub(super) fn invalid(err: search::Error) -> ApiError {
     match err {
         search::Error::Invalid(message) => ApiError::InvalidParameter(message),
         other => ApiError::internal(other),

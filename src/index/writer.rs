@@ -86,10 +86,18 @@ impl Indexer {
 
     /// Adds `article`, replacing any article with the same id.
     pub fn add(&mut self, article: &Article) -> Result<Added, Error> {
+        self.add_to_story(article, super::schema::StoryId::of(&article.id))
+    }
+
+    /// Adds `article` as a copy of `story`, replacing any article with the
+    /// same id.
+    pub fn add_to_story(
+        &mut self,
+        article: &Article,
+        story: super::schema::StoryId,
+    ) -> Result<Added, Error> {
         let existed = self.exists(&article.id)?;
-        let document = self
-            .fields
-            .to_document(article, super::schema::StoryId::of(&article.id));
+        let document = self.fields.to_document(article, story);
         if existed {
             self.writer.run([
                 UserOperation::Delete(self.id_term(&article.id)),
@@ -177,18 +185,7 @@ mod tests {
     use crate::index::{NewsIndex, WriterOptions};
 
     fn article(id: &str, body: &str) -> Article {
-        Article {
-            id: ArticleId::parse(id).unwrap(),
-            title: None,
-            outlet: None,
-            date: None,
-            url: None,
-            people: Vec::new(),
-            unconfirmed_people: Vec::new(),
-            body: body.to_string(),
-            parent: None,
-            sources: Default::default(),
-        }
+        Article::bare(id, body)
     }
 
     #[test]

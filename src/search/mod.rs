@@ -6,13 +6,21 @@
 //! - [`query`] parses the query language into a tree (pure code);
 //! - [`compile`] turns the tree into a tantivy query;
 //! - [`facets`] counts outlets, people and days over the whole result;
-//! - [`snippet`] cuts and marks the fragments shown with each hit.
+//! - [`snippet`] cuts and marks the fragments shown with each hit;
+//! - [`significant`] finds the words that set a result apart;
+//! - [`similar`] finds the articles most like one article;
+//! - [`export`] hands over every match, one article at a time.
 
 pub mod compile;
+pub mod export;
 pub mod facets;
 pub mod query;
+pub mod significant;
+pub mod similar;
 pub mod snippet;
+mod words;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
@@ -22,8 +30,8 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
 
 use crate::article::{Article, ArticleId};
-use crate::index::{self, NewsIndex, analyzer};
-use compile::Compiler;
+use crate::index::{self, NewsIndex, People, analyzer};
+use compile::{Compiler, Terms};
 use facets::{FacetCollector, FacetCounts, top};
 use query::Node;
 use snippet::Highlighter;
@@ -121,6 +129,8 @@ pub struct SearchRequest {
     pub offset: usize,
     /// How finely the date facet counts.
     pub histogram: Histogram,
+    /// How many significant terms to find; 0 finds none.
+    pub terms: usize,
 }
 
 impl Default for SearchRequest {
@@ -135,6 +145,7 @@ impl Default for SearchRequest {
             limit: 10,
             offset: 0,
             histogram: Histogram::Month,
+            terms: 0,
         }
     }
 }
@@ -210,6 +221,13 @@ impl SearchRequest {
                 self.offset
             )));
         }
+        if self.terms > significant::MAX_TERMS {
+            return Err(Error::Invalid(format!(
+                "terms {} is too many: ask for at most {} significant terms",
+                self.terms,
+                significant::MAX_TERMS
+            )));
+        }
         if let (Some(from), Some(to)) = (self.from, self.to)
             && from > to
         {
@@ -243,6 +261,8 @@ pub struct Facets {
     /// Articles by publication month (`YYYY-MM`) or day (`YYYY-MM-DD`),
     /// oldest first.
     pub dates: Vec<FacetValue>,
+    /// The words that set the matches apart, with `terms`.
+    pub terms: Vec<significant::SignificantTerm>,
 }
 
 #[derive(Debug, Clone)]
@@ -262,22 +282,14 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
     request.validate()?;
     let searcher = index.searcher();
     let people = index.people(&searcher)?;
-    let parsed = query::parse(&request.query);
-    let mut compiler = Compiler::new(index, people.clone());
-    let filters = filters(&mut compiler, request);
-    let compiled = compiler.compile(parsed.root.as_ref());
-    let mut warnings = parsed.warnings;
-    warnings.extend(compiled.warnings);
-
-    let query: Box<dyn Query> = if filters.is_empty() {
-        compiled.query
-    } else {
-        let mut clauses = vec![(Occur::Must, compiled.query)];
-        clauses.extend(filters.into_iter().map(|filter| (Occur::Must, filter)));
-        Box::new(BooleanQuery::new(clauses))
-    };
+    let Matching {
+        query,
+        scored,
+        highlight,
+        warnings,
+    } = matching(index, people.clone(), request);
     let sort = match request.sort {
-        Sort::Relevance if !compiled.scored => Sort::Newest,
+        Sort::Relevance if !scored => Sort::Newest,
         sort => sort,
     };
 
@@ -296,8 +308,12 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
         request.offset,
         facets,
     )?;
+    let terms = match request.terms {
+        0 => Vec::new(),
+        size => significant::terms(index, &searcher, &*query, &highlight, size)?,
+    };
     let fields = index.fields();
-    let mut highlighter = Highlighter::new(index.analyzer(analyzer::ENGLISH), compiled.highlight);
+    let mut highlighter = Highlighter::new(index.analyzer(analyzer::ENGLISH), highlight);
     let mut hits = Vec::with_capacity(page.len());
     for (score, address) in page {
         let doc: TantivyDocument = searcher.doc(address)?;
@@ -327,6 +343,7 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
         .into_iter()
         .map(value)
         .collect(),
+        terms,
     };
     Ok(SearchResults {
         total,
@@ -335,6 +352,39 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
         warnings,
         took: started.elapsed(),
     })
+}
+
+/// What a request matches, as one query, and what its words look for.
+struct Matching {
+    query: Box<dyn Query>,
+    /// Whether any of the query's words scores the matches.
+    scored: bool,
+    highlight: Terms,
+    /// What the query parser had to repair or drop.
+    warnings: Vec<String>,
+}
+
+/// The query of `request`'s words and filters together.
+fn matching(index: &NewsIndex, people: Arc<People>, request: &SearchRequest) -> Matching {
+    let parsed = query::parse(&request.query);
+    let mut compiler = Compiler::new(index, people);
+    let filters = filters(&mut compiler, request);
+    let compiled = compiler.compile(parsed.root.as_ref());
+    let mut warnings = parsed.warnings;
+    warnings.extend(compiled.warnings);
+    let query: Box<dyn Query> = if filters.is_empty() {
+        compiled.query
+    } else {
+        let mut clauses = vec![(Occur::Must, compiled.query)];
+        clauses.extend(filters.into_iter().map(|filter| (Occur::Must, filter)));
+        Box::new(BooleanQuery::new(clauses))
+    };
+    Matching {
+        query,
+        scored: compiled.scored,
+        highlight: compiled.highlight,
+        warnings,
+    }
 }
 
 /// The request's filters as queries: any of the outlets, any of the
