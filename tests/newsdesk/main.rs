@@ -14,13 +14,16 @@
 //! - `crash`: `kill -9` during ingests and writes loses nothing acknowledged;
 //! - `security`: who may write, CORS, what errors reveal;
 //! - `limits`: bad input of every kind, answered with what to fix;
-//! - `metrics`: the series at `/metrics` move as requests are answered.
+//! - `metrics`: the series at `/metrics` move as requests are answered;
+//! - `similar`: similar articles and the significant terms of a search;
+//! - `export`: every matching article streamed as NDJSON or CSV.
 
 mod articles;
 mod browser;
 mod cli;
 mod crash;
 mod errors;
+mod export;
 mod fuzz_regressions;
 mod helpers;
 mod limits;
@@ -32,3 +35,4 @@ mod remote;
 mod search;
 mod security;
 mod server;
+mod similar;
