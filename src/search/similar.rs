@@ -148,17 +148,27 @@ pub fn similar(index: &NewsIndex, id: &ArticleId, limit: usize) -> Result<Option
         let doc: TantivyDocument = searcher.doc(address)?;
         let other = with_directory_names(fields.to_article(&doc), &people.directory);
         let theirs = Words::of_article(&mut english, other.title.as_deref(), &other.body);
-        let terms = weighed
-            .iter()
-            .filter(|word| theirs.stems.contains_key(&word.stem))
-            .take(SHARED_TERMS)
-            .map(|word| word.form.clone())
-            .collect();
-        let people = other
+        let people: Vec<String> = other
             .people
             .iter()
             .filter(|person| own_people.contains(&name_key(person)))
             .cloned()
+            .collect();
+        // The words of the people in common are listed as the people.
+        let names: HashSet<String> = people
+            .iter()
+            .flat_map(|person| {
+                name_key(person)
+                    .split(' ')
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let terms = weighed
+            .iter()
+            .filter(|word| theirs.stems.contains_key(&word.stem) && !names.contains(&word.form))
+            .take(SHARED_TERMS)
+            .map(|word| word.form.clone())
             .collect();
         hits.push(SimilarHit {
             article: other,
