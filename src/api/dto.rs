@@ -117,7 +117,7 @@ pub struct TermScore {
     pub value: String,
     /// How many of the sampled best matches (up to 200) hold it.
     pub count: u64,
-    /// How distinctive it is (JLH): higher is more so.
+    /// How distinctive it is (JLH, to four decimals): higher is more so.
     pub score: f64,
 }
 
@@ -163,7 +163,7 @@ impl From<SearchResults> for SearchResponse {
                     .map(|term| TermScore {
                         value: term.value,
                         count: term.count,
-                        score: term.score,
+                        score: (term.score * 1e4).round() / 1e4,
                     })
                     .collect(),
             },
