@@ -36,6 +36,25 @@ pub struct Article {
     pub sources: Sources,
 }
 
+#[cfg(test)]
+impl Article {
+    /// An article with an id and a body and nothing else, for tests.
+    pub(crate) fn bare(id: &str, body: &str) -> Article {
+        Article {
+            id: ArticleId::parse(id).expect("a valid id"),
+            title: None,
+            outlet: None,
+            date: None,
+            url: None,
+            people: Vec::new(),
+            unconfirmed_people: Vec::new(),
+            body: body.to_string(),
+            parent: None,
+            sources: Sources::default(),
+        }
+    }
+}
+
 /// Where a field's value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Source {

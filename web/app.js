@@ -11,6 +11,8 @@
 "use strict";
 
 const PAGE_SIZE = 10;
+/// How many significant words the sidebar lists.
+const TERMS = 10;
 const MAX_OFFSET = 10000;
 
 const $ = (id) => document.getElementById(id);
@@ -170,6 +172,7 @@ async function renderSearch(state) {
   params.delete("page");
   params.set("limit", String(PAGE_SIZE));
   params.set("offset", String((state.page - 1) * PAGE_SIZE));
+  params.set("terms", String(TERMS));
   let results;
   try {
     results = await api(`/api/search?${params}`);
@@ -186,6 +189,7 @@ async function renderSearch(state) {
     days.set("limit", "0");
     days.set("offset", "0");
     days.set("histogram", "day");
+    days.delete("terms");
     try {
       histogram = (await api(`/api/search?${days}`)).facets.date;
     } catch (error) {
@@ -200,6 +204,7 @@ async function renderSearch(state) {
   renderPager(state, results.total);
   renderFacet($("outlet-facet"), results.facets.outlet, state.outlet, "outlet");
   renderFacet($("people-facet"), results.facets.people, state.person, "person");
+  renderTerms(state, results.facets.terms);
   renderHistogram(state, histogram);
 }
 
@@ -325,6 +330,25 @@ function renderFacet(list, values, active, name) {
         name === "person" ? el("a", { href: personUrl(value), onclick: linkHandler, class: "person-page-link", "aria-label": `${value}: their page` }, "page ›") : null,
       ),
     );
+  }
+}
+
+/// The words that set the results apart; a click adds one to the query.
+function renderTerms(state, terms) {
+  const list = $("terms-facet");
+  list.replaceChildren();
+  if (!terms.length) {
+    list.append(el("li", { class: "none" }, "None in these results"));
+    return;
+  }
+  for (const { value, count } of terms) {
+    const button = el(
+      "button",
+      { type: "button", class: "facet-value", "aria-label": `Add ${value} to the query (${count})`, onclick: () => update({ q: `${state.q} ${value}`.trim() }) },
+      el("span", { class: "facet-name" }, value),
+      el("span", { class: "count" }, count.toLocaleString("en-GB")),
+    );
+    list.append(el("li", {}, button));
   }
 }
 
@@ -514,6 +538,25 @@ async function renderArticle(state) {
   $("article-links-body").replaceChildren(...related);
   $("article-links").hidden = related.length === 0;
   window.scrollTo(0, 0);
+  renderSimilar(state);
+}
+
+/// The articles most like the one shown, below it.
+async function renderSimilar(state) {
+  const section = $("article-similar");
+  section.hidden = true;
+  let similar;
+  try {
+    similar = await api(`/api/articles/${encodeURIComponent(state.article)}/similar`);
+  } catch (error) {
+    return;
+  }
+  const items = similar.hits.map((hit) => {
+    const why = [...hit.people_in_common, ...hit.shared_terms.slice(0, 4)];
+    return el("li", {}, articleLink(hit, state), why.length ? el("span", { class: "why" }, ` — ${why.join(", ")}`) : "");
+  });
+  $("similar-list").replaceChildren(...items);
+  section.hidden = items.length === 0;
 }
 
 function articleLink(link, state) {

@@ -25,7 +25,7 @@ const SOURCE: &str = "request body";
 pub struct ArticlePath {
     /// The article's id: letters, digits and `-_.:`, up to 128 of them.
     #[param(pattern = r"^[A-Za-z0-9._:-]{1,128}$", example = "c02d3b5a1e4ab3dd")]
-    id: String,
+    pub(super) id: String,
 }
 
 /// `GET /api/articles/{id}`: `q` marks the query's matches in the body.

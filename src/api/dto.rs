@@ -114,6 +114,20 @@ pub struct FacetsDto {
     pub outlet: Vec<ValueCount>,
     pub people: Vec<ValueCount>,
     pub date: Vec<KeyCount>,
+    /// With `terms=N`: the words that set the matches apart from the whole
+    /// archive, most distinctive first.
+    pub terms: Vec<TermScore>,
+}
+
+/// A significant term of a search.
+#[derive(Debug, Serialize, PartialEq, ToSchema)]
+pub struct TermScore {
+    /// The word, in its commonest form among the matches.
+    pub value: String,
+    /// How many of the sampled best matches (up to 200) hold it.
+    pub count: u64,
+    /// How distinctive it is (JLH, to four decimals): higher is more so.
+    pub score: f64,
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq, ToSchema)]
@@ -150,6 +164,16 @@ impl From<SearchResults> for SearchResponse {
                     .dates
                     .into_iter()
                     .map(|FacetValue { value, count }| KeyCount { key: value, count })
+                    .collect(),
+                terms: results
+                    .facets
+                    .terms
+                    .into_iter()
+                    .map(|term| TermScore {
+                        value: term.value,
+                        count: term.count,
+                        score: (term.score * 1e4).round() / 1e4,
+                    })
                     .collect(),
             },
         }

@@ -15,12 +15,14 @@ mod auth;
 pub mod client;
 pub mod dto;
 pub mod error;
+pub mod export;
 mod extract;
 mod meta;
 mod metrics;
 mod openapi;
 mod people;
 mod search;
+mod similar;
 mod timeline;
 mod web;
 
@@ -64,6 +66,9 @@ pub struct Config {
     /// answered at once with a 503 and `Retry-After`. Writes queue the same
     /// way, for the one writer.
     pub max_queued: usize,
+    /// Exports that may run at once; beyond them an export is answered at
+    /// once with a 503 and `Retry-After`.
+    pub max_exports: usize,
 }
 
 impl Default for Config {
@@ -75,6 +80,7 @@ impl Default for Config {
             max_article_bytes: crate::ingest::MAX_ARTICLE_BYTES,
             request_timeout: Duration::from_secs(30),
             max_queued: 64,
+            max_exports: std::thread::available_parallelism().map_or(1, usize::from),
         }
     }
 }
@@ -98,6 +104,8 @@ struct Shared {
     search_queue: Semaphore,
     /// The writes running or waiting for the writer.
     write_queue: Semaphore,
+    /// The exports running.
+    exports: Arc<Semaphore>,
     metrics: Metrics,
 }
 
@@ -116,6 +124,7 @@ impl AppState {
                 searches: Arc::new(Semaphore::new(cores)),
                 search_queue: Semaphore::new(cores + config.max_queued),
                 write_queue: Semaphore::new(1 + config.max_queued),
+                exports: Arc::new(Semaphore::new(config.max_exports)),
                 config,
             }),
         }
@@ -159,6 +168,14 @@ impl AppState {
         })
         .await
         .map_err(ApiError::internal)?
+    }
+
+    /// A place for one export, held as long as it runs; 503 when every
+    /// place is taken.
+    fn export_permit(&self) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+        Arc::clone(&self.inner.exports)
+            .try_acquire_owned()
+            .map_err(|_| ApiError::Overloaded)
     }
 
     /// Runs `work` with the writer on a blocking thread. Whatever `work`
@@ -212,6 +229,8 @@ pub fn router(state: AppState) -> Router {
             "/articles/{id}",
             get(articles::show).merge(axum::routing::delete(articles::delete).route_layer(writes)),
         )
+        .route("/articles/{id}/similar", get(similar::similar))
+        .route("/export", get(export::export))
         .route("/people/{name}", get(people::show))
         .route("/stats", get(meta::stats))
         .route("/openapi.json", get(openapi::document));

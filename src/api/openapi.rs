@@ -21,7 +21,7 @@ use utoipa::openapi::{
 use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
 use super::error::ErrorBody;
-use super::{articles, meta, metrics, people, search, timeline};
+use super::{articles, export, meta, metrics, people, search, similar, timeline};
 use crate::search::query::MAX_DEPTH;
 use crate::search::timeline::{MAX_INTERVALS, MAX_QUERIES};
 use crate::search::{MAX_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES, MAX_QUERY_TERMS, SearchRequest};
@@ -32,6 +32,8 @@ use crate::search::{MAX_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES, MAX_QUERY_TERMS, Sea
         search::search,
         timeline::timeline,
         articles::show,
+        similar::similar,
+        export::export,
         articles::create,
         articles::delete,
         people::show,
@@ -214,6 +216,33 @@ pub fn limit() -> Schema {
 /// The schema of `offset`.
 pub fn offset() -> Schema {
     count("Hits to skip.", MAX_OFFSET, SearchRequest::default().offset)
+}
+
+/// The schema of `terms`.
+pub fn terms() -> Schema {
+    count(
+        "How many significant terms `facets.terms` lists: the words that set the matches apart \
+         from the whole archive. 0 lists none.",
+        crate::search::significant::MAX_TERMS,
+        SearchRequest::default().terms,
+    )
+}
+
+/// The schema of the `limit` of `GET /api/articles/{id}/similar`.
+pub fn similar_limit() -> Schema {
+    count(
+        "How many similar articles to list.",
+        crate::search::similar::MAX_LIMIT,
+        super::similar::DEFAULT_LIMIT,
+    )
+}
+
+/// The schema of `format`.
+pub fn export_format() -> Schema {
+    words(
+        "`ndjson`: an article object a line; `csv`: a header row, then an article a row.",
+        &["ndjson", "csv"],
+    )
 }
 
 /// A whole number from 0 to `max`, or empty for `default`.

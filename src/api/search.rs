@@ -54,6 +54,9 @@ pub struct SearchParams {
     #[serde(default)]
     #[param(schema_with = openapi::collapse)]
     collapse: Vec<String>,
+    #[serde(default)]
+    #[param(schema_with = openapi::terms)]
+    terms: Vec<String>,
 }
 
 /// The one value of a parameter that may be given once; `None` when absent
@@ -121,15 +124,29 @@ pub(super) fn histogram(values: Vec<String>) -> Result<Histogram, ApiError> {
     }
 }
 
+/// The request of the query and filters a search and an export share.
+pub(super) fn matching(
+    q: Vec<String>,
+    outlet: Vec<String>,
+    person: Vec<String>,
+    from: Vec<String>,
+    to: Vec<String>,
+) -> Result<SearchRequest, ApiError> {
+    Ok(SearchRequest {
+        query: single("q", q)?.unwrap_or_default(),
+        outlets: any_of(outlet),
+        people: any_of(person),
+        from: day("from", from, true)?,
+        to: day("to", to, false)?,
+        ..SearchRequest::default()
+    })
+}
+
 impl SearchParams {
     fn into_request(self) -> Result<SearchRequest, ApiError> {
         let defaults = SearchRequest::default();
+        let matching = matching(self.q, self.outlet, self.person, self.from, self.to)?;
         Ok(SearchRequest {
-            query: single("q", self.q)?.unwrap_or_default(),
-            outlets: any_of(self.outlet),
-            people: any_of(self.person),
-            from: day("from", self.from, true)?,
-            to: day("to", self.to, false)?,
             sort: match single("sort", self.sort)? {
                 None => Sort::default(),
                 Some(text) => Sort::parse(text.trim()).map_err(invalid)?,
@@ -141,6 +158,8 @@ impl SearchParams {
                 None => Collapse::default(),
                 Some(text) => Collapse::parse(text.trim()).map_err(invalid)?,
             },
+            terms: number("terms", self.terms, defaults.terms)?,
+            ..matching
         })
     }
 }

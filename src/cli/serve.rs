@@ -47,6 +47,7 @@ fn config(args: &ServeArgs) -> anyhow::Result<api::Config> {
         max_article_bytes: args.article_limit.max_article_bytes,
         request_timeout: Duration::from_secs(args.request_timeout),
         max_queued: args.max_queued,
+        ..api::Config::default()
     })
 }
 

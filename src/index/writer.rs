@@ -104,6 +104,7 @@ impl Indexer {
         article: &Article,
         signature: Option<&Signature>,
     ) -> Result<Added, Error> {
+        // First, so that the article's earlier version is no candidate.
         let existed = self.exists(&article.id)?;
         let story = match signature {
             Some(signature) => {
@@ -113,6 +114,24 @@ impl Indexer {
             None => None,
         };
         let story = story.unwrap_or_else(|| StoryId::of(&article.id));
+        self.insert(article, story, signature, existed)
+    }
+
+    /// Adds `article` as a copy of `story`, whatever its body, replacing any
+    /// article with the same id: for a source that knows its stories.
+    pub fn add_to_story(&mut self, article: &Article, story: StoryId) -> Result<Added, Error> {
+        let existed = self.exists(&article.id)?;
+        let signature = Signature::of(&article.body);
+        self.insert(article, story, signature.as_ref(), existed)
+    }
+
+    fn insert(
+        &mut self,
+        article: &Article,
+        story: StoryId,
+        signature: Option<&Signature>,
+        existed: bool,
+    ) -> Result<Added, Error> {
         let document = self.fields.to_document(article, story, signature);
         if existed {
             self.writer.run([
@@ -196,18 +215,7 @@ pub(crate) mod tests {
 
     /// An article with only an id and a body.
     pub(crate) fn article(id: &str, body: &str) -> Article {
-        Article {
-            id: ArticleId::parse(id).unwrap(),
-            title: None,
-            outlet: None,
-            date: None,
-            url: None,
-            people: Vec::new(),
-            unconfirmed_people: Vec::new(),
-            body: body.to_string(),
-            parent: None,
-            sources: Default::default(),
-        }
+        Article::bare(id, body)
     }
 
     #[test]

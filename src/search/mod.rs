@@ -9,16 +9,24 @@
 //! - [`collapse`] counts copies of one story once;
 //! - [`person`] gathers a person's page from the same counts, and quotes;
 //! - [`snippet`] cuts and marks the fragments shown with each hit;
-//! - [`timeline`] counts several queries by day, week or month.
+//! - [`timeline`] counts several queries by day, week or month;
+//! - [`significant`] finds the words that set a result apart;
+//! - [`similar`] finds the articles most like one article;
+//! - [`export`] hands over every match, one article at a time.
 
 pub mod collapse;
 pub mod compile;
+pub mod export;
 pub mod facets;
 pub mod person;
 pub mod query;
+pub mod significant;
+pub mod similar;
 pub mod snippet;
 pub mod timeline;
+mod words;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
@@ -28,9 +36,9 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
 
 use crate::article::{Article, ArticleId};
-use crate::index::{self, NewsIndex, analyzer};
+use crate::index::{self, NewsIndex, People, analyzer};
 pub use collapse::{Collapse, Copies};
-use compile::Compiler;
+use compile::{Compiler, Terms};
 use facets::{FacetCollector, FacetCounts, top};
 use query::Node;
 use snippet::Highlighter;
@@ -130,6 +138,8 @@ pub struct SearchRequest {
     pub histogram: Histogram,
     /// One hit per story, and counts of stories rather than articles.
     pub collapse: Collapse,
+    /// How many significant terms to find; 0 finds none.
+    pub terms: usize,
 }
 
 impl Default for SearchRequest {
@@ -145,6 +155,7 @@ impl Default for SearchRequest {
             offset: 0,
             histogram: Histogram::Month,
             collapse: Collapse::None,
+            terms: 0,
         }
     }
 }
@@ -220,6 +231,13 @@ impl SearchRequest {
                 self.offset
             )));
         }
+        if self.terms > significant::MAX_TERMS {
+            return Err(Error::Invalid(format!(
+                "terms {} is too many: ask for at most {} significant terms",
+                self.terms,
+                significant::MAX_TERMS
+            )));
+        }
         if let (Some(from), Some(to)) = (self.from, self.to)
             && from > to
         {
@@ -255,6 +273,8 @@ pub struct Facets {
     /// Articles by publication month (`YYYY-MM`) or day (`YYYY-MM-DD`),
     /// oldest first.
     pub dates: Vec<FacetValue>,
+    /// The words that set the matches apart, with `terms`.
+    pub terms: Vec<significant::SignificantTerm>,
 }
 
 #[derive(Debug, Clone)]
@@ -274,16 +294,14 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
     request.validate()?;
     let searcher = index.searcher();
     let people = index.people(&searcher)?;
-    let parsed = query::parse(&request.query);
-    let mut compiler = Compiler::new(index, people.clone());
-    let filters = filters(&mut compiler, request);
-    let compiled = compiler.compile(parsed.root.as_ref());
-    let mut warnings = parsed.warnings;
-    warnings.extend(compiled.warnings);
-
-    let query = filtered(compiled.query, filters);
+    let Matching {
+        query,
+        scored,
+        highlight,
+        warnings,
+    } = matching(index, people.clone(), request);
     let sort = match request.sort {
-        Sort::Relevance if !compiled.scored => Sort::Newest,
+        Sort::Relevance if !scored => Sort::Newest,
         sort => sort,
     };
 
@@ -301,8 +319,12 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
             collapse::collect(&searcher, &*query, sort, limit, offset, facets)?.into()
         }
     };
+    let terms = match request.terms {
+        0 => Vec::new(),
+        size => significant::terms(index, &searcher, &*query, &highlight, size)?,
+    };
     let fields = index.fields();
-    let mut highlighter = Highlighter::new(index.analyzer(analyzer::ENGLISH), compiled.highlight);
+    let mut highlighter = Highlighter::new(index.analyzer(analyzer::ENGLISH), highlight);
     let mut hits = Vec::with_capacity(page.len());
     for (score, address, copies) in page {
         let doc: TantivyDocument = searcher.doc(address)?;
@@ -333,6 +355,7 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
         .into_iter()
         .map(value)
         .collect(),
+        terms,
     };
     Ok(SearchResults {
         total,
@@ -341,6 +364,33 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResult
         warnings,
         took: started.elapsed(),
     })
+}
+
+/// What a request matches, as one query, and what its words look for.
+struct Matching {
+    query: Box<dyn Query>,
+    /// Whether any of the query's words scores the matches.
+    scored: bool,
+    highlight: Terms,
+    /// What the query parser had to repair or drop.
+    warnings: Vec<String>,
+}
+
+/// The query of `request`'s words and filters together.
+fn matching(index: &NewsIndex, people: Arc<People>, request: &SearchRequest) -> Matching {
+    let parsed = query::parse(&request.query);
+    let mut compiler = Compiler::new(index, people);
+    let filters = filters(&mut compiler, request);
+    let compiled = compiler.compile(parsed.root.as_ref());
+    let mut warnings = parsed.warnings;
+    warnings.extend(compiled.warnings);
+    let query = filtered(compiled.query, filters);
+    Matching {
+        query,
+        scored: compiled.scored,
+        highlight: compiled.highlight,
+        warnings,
+    }
 }
 
 /// The request's filters as queries: any of the outlets, any of the

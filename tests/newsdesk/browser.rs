@@ -403,11 +403,52 @@ async fn a_reader_searches_filters_pages_sorts_and_reads_in_a_real_browser() {
         );
         assert!(count(&client, "#article-body mark").await >= 4);
         assert_eq!(count(&client, "#article-people a").await, 2);
+        // Below it, the articles most like it, never itself.
+        wait_for(
+            &client,
+            "!document.getElementById('article-similar').hidden",
+        )
+        .await;
+        assert!(count(&client, "#similar-list li a").await >= 1);
+        let similar = eval(
+            &client,
+            "document.getElementById('similar-list').textContent",
+        )
+        .await;
+        assert!(
+            !similar
+                .as_str()
+                .unwrap()
+                .contains("Wind farm approved off the harbour coast"),
+            "{similar}"
+        );
         screenshot(&client, &format!("article-{name}")).await;
         click(&client, "#back").await;
         wait_for(&client, "!document.getElementById('search-view').hidden").await;
         settled(&client).await;
         assert_eq!(client.current_url().await.unwrap(), results_url);
+
+        // A significant word of the results adds itself to the query.
+        client.goto(&format!("{base}/?q=ferry")).await.unwrap();
+        settled(&client).await;
+        if eval(&client, "!document.getElementById('filters').open").await == Value::Bool(true) {
+            click(&client, "#filters > summary").await;
+        }
+        let word = eval(
+            &client,
+            "document.querySelector('#terms-facet .facet-name').textContent",
+        )
+        .await;
+        let word = word.as_str().expect("a significant word").to_string();
+        assert_ne!(word, "ferry");
+        click(&client, "#terms-facet button").await;
+        wait_for(
+            &client,
+            "new URLSearchParams(location.search).get('q') !== 'ferry'",
+        )
+        .await;
+        let query = eval(&client, "new URLSearchParams(location.search).get('q')").await;
+        assert_eq!(query, Value::String(format!("ferry {word}")));
 
         // An article an aggregator appended links to its page.
         client
@@ -641,6 +682,9 @@ async fn a_reader_compares_queries_over_time_in_a_real_browser() {
             1
         );
     }
+    session.end().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reader_opens_a_persons_page_and_follows_its_links_in_a_real_browser() {
     let app = TestApp::with_fixtures_and_sample();

@@ -13,7 +13,7 @@ use tempfile::TempDir;
 use tower::ServiceExt;
 
 use newsdesk::api::{self, AppState, Config};
-use newsdesk::index::{NewsIndex, WriterOptions};
+use newsdesk::index::{Indexer, NewsIndex, WriterOptions};
 use newsdesk::ingest::parse::Item;
 use newsdesk::ingest::{Batch, Defaults, source};
 
@@ -103,6 +103,20 @@ impl TestApp {
             "{:?}",
             batch.report.rejected
         );
+        writer.commit().expect("commit");
+        TestApp::serving(
+            api::router(AppState::with_config(index, writer, config)),
+            dir,
+        )
+    }
+
+    /// An app over the articles `write` adds (and commits for it), with
+    /// the API configured by `config`.
+    pub fn written(config: Config, write: impl FnOnce(&mut Indexer)) -> TestApp {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let index = NewsIndex::open_or_create(dir.path()).expect("index");
+        let mut writer = index.writer(WRITER).expect("writer");
+        write(&mut writer);
         writer.commit().expect("commit");
         TestApp::serving(
             api::router(AppState::with_config(index, writer, config)),

@@ -18,13 +18,16 @@
 //! - `metrics`: the series at `/metrics` move as requests are answered;
 //! - `timeline`: several queries counted over time;
 //! - `stories`: copies grouped into stories, and searches that count them
-//!   once.
+//!   once;
+//! - `similar`: similar articles and the significant terms of a search;
+//! - `export`: every matching article streamed as NDJSON or CSV.
 
 mod articles;
 mod browser;
 mod cli;
 mod crash;
 mod errors;
+mod export;
 mod fuzz_regressions;
 mod helpers;
 mod limits;
@@ -37,5 +40,6 @@ mod remote;
 mod search;
 mod security;
 mod server;
+mod similar;
 mod stories;
 mod timeline;

@@ -11,11 +11,13 @@ use crate::helpers::TestApp;
 
 /// Every operation of the HTTP API, as the router serves it. The web
 /// front end's pages and assets are for browsers, not part of the API.
-const ROUTES: [(&str, &str); 10] = [
+const ROUTES: [(&str, &str); 13] = [
     ("get", "/api"),
     ("get", "/api/search"),
     ("get", "/api/timeline"),
     ("get", "/api/articles/{id}"),
+    ("get", "/api/articles/{id}/similar"),
+    ("get", "/api/export"),
     ("post", "/api/articles"),
     ("delete", "/api/articles/{id}"),
     ("get", "/api/people/{name}"),
@@ -26,7 +28,7 @@ const ROUTES: [(&str, &str); 10] = [
 ];
 
 /// A value for each parameter of `GET /api/search` that it should accept.
-const SEARCH_VALUES: [(&str, &str); 10] = [
+const SEARCH_VALUES: [(&str, &str); 11] = [
     ("q", "ferry"),
     ("outlet", "Coast+News"),
     ("person", "Tom+Hale"),
@@ -37,6 +39,7 @@ const SEARCH_VALUES: [(&str, &str); 10] = [
     ("offset", "1"),
     ("histogram", "day"),
     ("collapse", "story"),
+    ("terms", "5"),
 ];
 
 /// A value for each parameter of `GET /api/timeline` that it should accept.
@@ -193,7 +196,7 @@ async fn the_document_is_openapi_3_and_lists_exactly_the_routes_served() {
         let uri = path
             .replace("{id}", "harbour-crab")
             .replace("{name}", "Tom%20Hale");
-        if path == "/metrics" {
+        if path == "/metrics" || path == "/api/export" {
             // Text, not JSON.
             assert_eq!(app.get_text(path).await.0, StatusCode::OK);
             continue;
@@ -408,6 +411,27 @@ async fn answers_have_the_fields_their_schemas_give_them() {
         let answer = app.get(path).await;
         let schema = answer_schema(&document, "get", path, "200");
         assert_fits(&document, schema, &answer.json, at);
+    }
+
+    // Significant terms, and the articles like one.
+    let search = app.search("q=ferry&terms=5").await;
+    assert!(!search["facets"]["terms"].as_array().unwrap().is_empty());
+    let schema = answer_schema(&document, "get", "/api/search", "200");
+    assert_fits(&document, schema, &search, "search with terms");
+    let similar = app.get("/api/articles/harbour-crab/similar").await;
+    assert_eq!(similar.status, StatusCode::OK, "{}", similar.json);
+    assert!(!similar.json["hits"].as_array().unwrap().is_empty());
+    let schema = answer_schema(&document, "get", "/api/articles/{id}/similar", "200");
+    assert_fits(&document, schema, &similar.json, "similar");
+    // Each line of an export is the documented row.
+    let (status, _, text) = app.get_text("/api/export?q=ferry").await;
+    assert_eq!(status, StatusCode::OK);
+    let export = operation(&document, "get", "/api/export");
+    let schema = &export["responses"]["200"]["content"]["application/x-ndjson"]["schema"];
+    assert!(export["responses"]["200"]["content"]["text/csv"].is_object());
+    for line in text.lines() {
+        let row: Value = serde_json::from_str(line).unwrap();
+        assert_fits(&document, schema, &row, "export row");
     }
 
     // A batch with one good and one bad article, then one with none good.

@@ -1,0 +1,136 @@
+//! Export: every article a search matches, whole, handed over one at a
+//! time.
+//!
+//! The matches are not ranked or sorted: sorting needs them all at once.
+//! They come in index order, segment by segment, each read from the store
+//! only when the one before it has been taken, so an export holds one
+//! article in memory however many match, and stops as soon as whoever
+//! takes them stops.
+
+use tantivy::query::EnableScoring;
+use tantivy::{DocSet, TERMINATED, TantivyDocument};
+
+use super::{Error, Matching, SearchRequest, matching, with_directory_names};
+use crate::article::Article;
+use crate::index::{NewsIndex, StoryId};
+
+/// An article as exported: everything the index keeps of it.
+#[derive(Debug, Clone)]
+pub struct Exported {
+    /// With its people as the directory names them, as a search shows them.
+    pub article: Article,
+    pub story: Option<StoryId>,
+}
+
+/// Whether the export goes on after an article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Stop,
+}
+
+/// Hands every article matching `request`'s query and filters to `take`,
+/// in index order, until `take` says stop. `request`'s paging, sort, facets
+/// and significant terms mean nothing here. Returns how many were handed
+/// over.
+///
+/// The cost is one pass over the matching documents and one stored
+/// document read at a time; nothing is gathered.
+pub fn export(
+    index: &NewsIndex,
+    request: &SearchRequest,
+    mut take: impl FnMut(Exported) -> Flow,
+) -> Result<u64, Error> {
+    request.validate()?;
+    let searcher = index.searcher();
+    let people = index.people(&searcher)?;
+    let Matching { query, .. } = matching(index, people.clone(), request);
+    let weight = query.weight(EnableScoring::disabled_from_searcher(&searcher))?;
+    let fields = index.fields();
+    let mut handed = 0;
+    for segment in searcher.segment_readers() {
+        // Matches come in order of document, so neighbours share the one
+        // block of the store kept decompressed.
+        let store = segment
+            .get_store_reader(1)
+            .map_err(tantivy::TantivyError::from)?;
+        let alive = segment.alive_bitset();
+        let mut matches = weight.scorer(segment, 1.0)?;
+        let mut doc = matches.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                let stored: TantivyDocument = store.get(doc)?;
+                let exported = Exported {
+                    article: with_directory_names(fields.to_article(&stored), &people.directory),
+                    story: StoryId::read(fields, &stored),
+                };
+                handed += 1;
+                if take(exported) == Flow::Stop {
+                    return Ok(handed);
+                }
+            }
+            doc = matches.advance();
+        }
+    }
+    Ok(handed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::ArticleId;
+    use crate::index::WriterOptions;
+
+    fn article(id: &str, body: &str) -> Article {
+        Article {
+            title: Some(format!("Title of {id}")),
+            outlet: Some("Harbour Gazette".to_string()),
+            ..Article::bare(id, body)
+        }
+    }
+
+    #[test]
+    fn every_live_match_is_handed_over_once_and_stop_stops() {
+        let index = NewsIndex::in_memory().unwrap();
+        let mut writer = index.writer(WriterOptions::default()).unwrap();
+        for i in 0..30 {
+            let body = if i % 3 == 0 { "ferry news" } else { "bin news" };
+            writer.add(&article(&format!("a{i}"), body)).unwrap();
+        }
+        writer.commit().unwrap();
+        writer.delete(&ArticleId::parse("a3").unwrap()).unwrap();
+        writer.commit().unwrap();
+
+        let request = SearchRequest {
+            query: "ferry".to_string(),
+            ..SearchRequest::default()
+        };
+        let mut ids = Vec::new();
+        let handed = export(&index, &request, |exported| {
+            assert_eq!(exported.story, Some(StoryId::of(&exported.article.id)));
+            ids.push(exported.article.id.to_string());
+            Flow::Continue
+        })
+        .unwrap();
+        assert_eq!(handed, 9);
+        ids.sort();
+        let mut expected: Vec<String> = (0..30)
+            .filter(|i| i % 3 == 0 && *i != 3)
+            .map(|i| format!("a{i}"))
+            .collect();
+        expected.sort();
+        assert_eq!(ids, expected);
+
+        let mut taken = 0;
+        let handed = export(&index, &SearchRequest::default(), |_| {
+            taken += 1;
+            if taken == 4 {
+                Flow::Stop
+            } else {
+                Flow::Continue
+            }
+        })
+        .unwrap();
+        assert_eq!((handed, taken), (4, 4));
+    }
+}

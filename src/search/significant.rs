@@ -1,0 +1,209 @@
+//! Significant terms: the words that set the articles a search matches
+//! apart from the whole archive ("turbines" and "offshore" for `wind farm`,
+//! where "council" is everywhere).
+//!
+//! As Elasticsearch's `significant_text` does it: a sample of the best
+//! matches is analysed again, and each word's share of the sample (the
+//! foreground) is weighed against its share of the archive (the background,
+//! from the index's document frequencies) with the JLH score, which favours
+//! words both common in the sample and much commoner there than elsewhere.
+//!
+//! The cost is bounded whatever a search matches: at most [`SAMPLE_SIZE`]
+//! stored articles are read and analysed (each up to
+//! [`MAX_ANALYSED_BYTES`](super::words::MAX_ANALYSED_BYTES)), and at most
+//! [`MAX_CANDIDATES`] words have their document frequency looked up.
+
+use rustc_hash::FxHashMap;
+use tantivy::collector::TopDocs;
+use tantivy::query::Query;
+use tantivy::schema::Value;
+use tantivy::{Searcher, TantivyDocument, Term};
+
+use super::Error;
+use super::compile::Terms;
+use super::words::{Stem, Words};
+use crate::index::{NewsIndex, analyzer};
+
+/// The most significant terms one search may ask for.
+pub const MAX_TERMS: usize = 50;
+
+/// How many of the best matches are analysed: enough to tell a topic's
+/// words from chance, few enough to read in a few milliseconds.
+pub const SAMPLE_SIZE: usize = 200;
+
+/// How many of the sample's words, the commonest in it first, are weighed
+/// against the archive.
+pub const MAX_CANDIDATES: usize = 2_000;
+
+/// In how many sampled articles a word must be at least: one article's
+/// pet word is not what a result is about. A narrow search (a sample under
+/// [`NARROW_SAMPLE`] articles) needs only two.
+const MIN_ARTICLES: u64 = 3;
+const NARROW_SAMPLE: usize = 50;
+
+/// A word that sets the matching articles apart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignificantTerm {
+    /// The commonest form of the word in the sample.
+    pub value: String,
+    /// The sampled articles that hold it.
+    pub count: u64,
+    /// Its JLH score: the more positive, the more distinctive.
+    pub score: f64,
+}
+
+/// The `size` most significant terms of the matches of `query`, leaving
+/// out the query's own words.
+pub fn terms(
+    index: &NewsIndex,
+    searcher: &Searcher,
+    query: &dyn Query,
+    own: &Terms,
+    size: usize,
+) -> Result<Vec<SignificantTerm>, Error> {
+    let sample = searcher.search(query, &TopDocs::with_limit(SAMPLE_SIZE).order_by_score())?;
+    if sample.is_empty() || size == 0 {
+        return Ok(Vec::new());
+    }
+    let fields = index.fields();
+    let mut english = index.analyzer(analyzer::ENGLISH);
+    // Per stem: the sampled articles holding it, and its forms.
+    let mut foreground: FxHashMap<String, (u64, Stem)> = FxHashMap::default();
+    for (_, address) in &sample {
+        let doc: TantivyDocument = searcher.doc(*address)?;
+        let text = |field| doc.get_first(field).and_then(|v| v.as_str());
+        let words = Words::of_article(
+            &mut english,
+            text(fields.title),
+            text(fields.body).unwrap_or_default(),
+        );
+        for (stem, counted) in words.stems {
+            let (articles, forms) = foreground.entry(stem).or_default();
+            *articles += 1;
+            forms.merge(&counted);
+        }
+    }
+    let min_articles = if sample.len() < NARROW_SAMPLE {
+        2
+    } else {
+        MIN_ARTICLES
+    };
+    let mut candidates: Vec<(String, u64, Stem)> = foreground
+        .into_iter()
+        .filter(|(stem, (articles, _))| *articles >= min_articles && !is_own(own, stem))
+        .map(|(stem, (articles, forms))| (stem, articles, forms))
+        .collect();
+    candidates.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    candidates.truncate(MAX_CANDIDATES);
+
+    let sampled = sample.len() as f64;
+    let archive = searcher.num_docs().max(1) as f64;
+    let mut found = Vec::new();
+    for (stem, articles, forms) in candidates {
+        let background = searcher
+            .doc_freq(&Term::from_field_text(fields.body, &stem))?
+            .max(articles) as f64;
+        let score = jlh(articles as f64 / sampled, background / archive);
+        if score > 0.0 {
+            found.push(SignificantTerm {
+                value: forms.form().to_string(),
+                count: articles,
+                score,
+            });
+        }
+    }
+    found.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.value.cmp(&b.value))
+    });
+    found.truncate(size);
+    Ok(found)
+}
+
+/// The JLH score of a word in `foreground` of the sample and `background`
+/// of the archive: the rise in share times the ratio of the shares; zero
+/// for a word no commoner in the sample than elsewhere.
+fn jlh(foreground: f64, background: f64) -> f64 {
+    if foreground <= background || background <= 0.0 {
+        return 0.0;
+    }
+    (foreground - background) * (foreground / background)
+}
+
+/// Whether the query itself looks for `stem`: a word of it, a word of one
+/// of its phrases, or a stem one of its prefixes begins.
+fn is_own(own: &Terms, stem: &str) -> bool {
+    own.words.contains(stem)
+        || own.phrases.iter().flatten().any(|word| word == stem)
+        || own.prefixes.iter().any(|prefix| stem.starts_with(prefix))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jlh_favours_words_common_in_the_sample_and_rare_elsewhere() {
+        let topical = jlh(0.5, 0.01);
+        let rare_but_scarce = jlh(0.02, 0.0001);
+        let everywhere = jlh(0.9, 0.85);
+        assert!(topical > rare_but_scarce, "{topical} {rare_but_scarce}");
+        assert!(
+            rare_but_scarce > everywhere,
+            "{rare_but_scarce} {everywhere}"
+        );
+        assert_eq!(jlh(0.1, 0.2), 0.0);
+    }
+
+    #[test]
+    fn the_querys_own_words_phrases_and_prefixes_are_left_out() {
+        let own = Terms {
+            words: ["ferri".to_string()].into_iter().collect(),
+            phrases: vec![vec!["wind".to_string(), "farm".to_string()]],
+            prefixes: vec!["negot".to_string()],
+        };
+        for stem in ["ferri", "farm", "negoti"] {
+            assert!(is_own(&own, stem), "{stem}");
+        }
+        assert!(!is_own(&own, "island"));
+    }
+
+    #[test]
+    fn a_search_about_a_topic_surfaces_its_words_not_the_query_or_function_words() {
+        use crate::article::Article;
+        use crate::index::WriterOptions;
+        let index = NewsIndex::in_memory().unwrap();
+        let mut writer = index.writer(WriterOptions::default()).unwrap();
+        let texts = [
+            "The ferry to the island sailed late; the island harbour was full of ferry passengers.",
+            "Ferry fares to the island rise again, the ferry operator said on Monday.",
+            "A storm kept the island ferry in port for a third day.",
+            "The council said the library would open on Monday.",
+            "The council budget for roads was approved on Monday.",
+            "Schools open again after the holiday, the council said.",
+        ];
+        for (i, body) in texts.iter().enumerate() {
+            let article = Article::bare(&format!("a{i}"), body);
+            writer.add(&article).unwrap();
+        }
+        writer.commit().unwrap();
+        let request = super::super::SearchRequest {
+            query: "ferry".to_string(),
+            terms: 5,
+            ..Default::default()
+        };
+        let results = super::super::search(&index, &request).unwrap();
+        let words: Vec<&str> = results
+            .facets
+            .terms
+            .iter()
+            .map(|t| t.value.as_str())
+            .collect();
+        assert_eq!(words.first(), Some(&"island"), "{words:?}");
+        for unwanted in ["ferry", "the", "to", "monday", "said"] {
+            assert!(!words.contains(&unwanted), "{unwanted} in {words:?}");
+        }
+        assert_eq!(results.facets.terms[0].count, 3);
+    }
+}
