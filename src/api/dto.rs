@@ -124,7 +124,7 @@ pub struct FacetsDto {
 pub struct TermScore {
     /// The word, in its commonest form among the matches.
     pub value: String,
-    /// How many of the sampled best matches (up to 200) hold it.
+    /// How many of the sampled best matches (up to 100) hold it.
     pub count: u64,
     /// How distinctive it is (JLH, to four decimals): higher is more so.
     pub score: f64,

@@ -13,27 +13,29 @@
 //! [`MAX_ANALYSED_BYTES`](super::words::MAX_ANALYSED_BYTES)), and at most
 //! [`MAX_CANDIDATES`] words have their document frequency looked up.
 
+use std::collections::HashSet;
+
 use rustc_hash::FxHashMap;
 use tantivy::collector::TopDocs;
 use tantivy::query::Query;
 use tantivy::schema::Value;
-use tantivy::{Searcher, TantivyDocument, Term};
+use tantivy::{Searcher, TantivyDocument};
 
 use super::Error;
 use super::compile::Terms;
-use super::words::{Stem, Words};
-use crate::index::{NewsIndex, analyzer};
+use super::words::{MAX_ANALYSED_BYTES, Stem, Words, doc_freqs};
+use crate::index::{NewsIndex, StoryId, analyzer};
 
 /// The most significant terms one search may ask for.
 pub const MAX_TERMS: usize = 50;
 
 /// How many of the best matches are analysed: enough to tell a topic's
 /// words from chance, few enough to read in a few milliseconds.
-pub const SAMPLE_SIZE: usize = 200;
+pub const SAMPLE_SIZE: usize = 100;
 
 /// How many of the sample's words, the commonest in it first, are weighed
 /// against the archive.
-pub const MAX_CANDIDATES: usize = 2_000;
+pub const MAX_CANDIDATES: usize = 1_000;
 
 /// In how many sampled articles a word must be at least: one article's
 /// pet word is not what a result is about. A narrow search (a sample under
@@ -46,7 +48,7 @@ const NARROW_SAMPLE: usize = 50;
 pub struct SignificantTerm {
     /// The commonest form of the word in the sample.
     pub value: String,
-    /// The sampled articles that hold it.
+    /// The sampled articles that hold it (copies of one story counted once).
     pub count: u64,
     /// Its JLH score: the more positive, the more distinctive.
     pub score: f64,
@@ -69,21 +71,44 @@ pub fn terms(
     let mut english = index.analyzer(analyzer::ENGLISH);
     // Per stem: the sampled articles holding it, and its forms.
     let mut foreground: FxHashMap<String, (u64, Stem)> = FxHashMap::default();
+    // Copies of one story would make its every word look significant: each
+    // story counts once, and each paragraph once, so that copies not (yet)
+    // grouped into a story, and articles that reuse a wire story's
+    // paragraphs, add only what they say anew.
+    let mut stories = HashSet::new();
+    let mut paragraphs = HashSet::new();
+    let mut sampled = 0usize;
     for (_, address) in &sample {
         let doc: TantivyDocument = searcher.doc(*address)?;
+        if StoryId::read(fields, &doc).is_some_and(|story| !stories.insert(story)) {
+            continue;
+        }
         let text = |field| doc.get_first(field).and_then(|v| v.as_str());
-        let words = Words::of_article(
-            &mut english,
-            text(fields.title),
-            text(fields.body).unwrap_or_default(),
-        );
+        let fresh: Vec<&str> = text(fields.title)
+            .into_iter()
+            .chain(text(fields.body).unwrap_or_default().split("\n\n"))
+            .filter(|paragraph| paragraphs.insert(blake3::hash(paragraph.trim().as_bytes())))
+            .collect();
+        if fresh.is_empty() {
+            continue;
+        }
+        sampled += 1;
+        let mut words = Words::default();
+        let mut analysed = 0;
+        for paragraph in fresh {
+            if analysed >= MAX_ANALYSED_BYTES {
+                break;
+            }
+            words.add(&mut english, paragraph, 1);
+            analysed += paragraph.len();
+        }
         for (stem, counted) in words.stems {
             let (articles, forms) = foreground.entry(stem).or_default();
             *articles += 1;
             forms.merge(&counted);
         }
     }
-    let min_articles = if sample.len() < NARROW_SAMPLE {
+    let min_articles = if sampled < NARROW_SAMPLE {
         2
     } else {
         MIN_ARTICLES
@@ -96,13 +121,16 @@ pub fn terms(
     candidates.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     candidates.truncate(MAX_CANDIDATES);
 
-    let sampled = sample.len() as f64;
+    let sampled = sampled as f64;
     let archive = searcher.num_docs().max(1) as f64;
+    let stems: Vec<&str> = candidates
+        .iter()
+        .map(|(stem, _, _)| stem.as_str())
+        .collect();
+    let backgrounds = doc_freqs(searcher, fields.body, &stems)?;
     let mut found = Vec::new();
-    for (stem, articles, forms) in candidates {
-        let background = searcher
-            .doc_freq(&Term::from_field_text(fields.body, &stem))?
-            .max(articles) as f64;
+    for ((_, articles, forms), background) in candidates.iter().zip(backgrounds) {
+        let (articles, background) = (*articles, background.max(*articles) as f64);
         let score = jlh(articles as f64 / sampled, background / archive);
         if score > 0.0 {
             found.push(SignificantTerm {
@@ -169,6 +197,16 @@ mod tests {
         assert!(!is_own(&own, "island"));
     }
 
+    /// The five most significant terms of a search for `query`.
+    fn significant(index: &NewsIndex, query: &str) -> Vec<SignificantTerm> {
+        let request = super::super::SearchRequest {
+            query: query.to_string(),
+            terms: 5,
+            ..Default::default()
+        };
+        super::super::search(index, &request).unwrap().facets.terms
+    }
+
     #[test]
     fn a_search_about_a_topic_surfaces_its_words_not_the_query_or_function_words() {
         use crate::article::Article;
@@ -188,22 +226,40 @@ mod tests {
             writer.add(&article).unwrap();
         }
         writer.commit().unwrap();
-        let request = super::super::SearchRequest {
-            query: "ferry".to_string(),
-            terms: 5,
-            ..Default::default()
-        };
-        let results = super::super::search(&index, &request).unwrap();
-        let words: Vec<&str> = results
-            .facets
-            .terms
-            .iter()
-            .map(|t| t.value.as_str())
-            .collect();
+        let terms = significant(&index, "ferry");
+        let words: Vec<&str> = terms.iter().map(|t| t.value.as_str()).collect();
         assert_eq!(words.first(), Some(&"island"), "{words:?}");
         for unwanted in ["ferry", "the", "to", "monday", "said"] {
             assert!(!words.contains(&unwanted), "{unwanted} in {words:?}");
         }
-        assert_eq!(results.facets.terms[0].count, 3);
+        assert_eq!(terms[0].count, 3);
+    }
+
+    #[test]
+    fn copies_of_one_text_count_once() {
+        use crate::article::Article;
+        use crate::index::WriterOptions;
+        let index = NewsIndex::in_memory().unwrap();
+        let mut writer = index.writer(WriterOptions::default()).unwrap();
+        let copied =
+            "The ferry captain praised the lighthouse keepers.\n\nGulls nested on the pier.";
+        let texts = [
+            copied,
+            copied,
+            copied,
+            "The island ferry sailed late.",
+            "The island ferry was full.",
+            "The council met on Monday.",
+            "Schools open after the holiday.",
+        ];
+        for (i, body) in texts.iter().enumerate() {
+            // Each its own story, as copies are until they are grouped.
+            writer.add(&Article::bare(&format!("a{i}"), body)).unwrap();
+        }
+        writer.commit().unwrap();
+        let terms = significant(&index, "ferry");
+        let words: Vec<&str> = terms.iter().map(|t| t.value.as_str()).collect();
+        // The copied words are in one text, once: below the minimum of two.
+        assert_eq!(words, ["island"]);
     }
 }

@@ -23,7 +23,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
 
 use super::compile::Compiler;
-use super::words::Words;
+use super::words::{Words, doc_freqs};
 use super::{Error, with_directory_names};
 use crate::article::{Article, ArticleId, name_key};
 use crate::index::{NewsIndex, StoryId, analyzer};
@@ -213,9 +213,11 @@ fn address_of(
 /// say nothing; both are left out.
 fn weigh(searcher: &Searcher, field: Field, words: Words) -> Result<Vec<Weighed>, Error> {
     let archive = searcher.num_docs() as f64;
+    let stems: Vec<&str> = words.stems.keys().map(String::as_str).collect();
+    let counts = doc_freqs(searcher, field, &stems)?;
     let mut weighed = Vec::new();
-    for (stem, counted) in words.stems {
-        let articles = searcher.doc_freq(&Term::from_field_text(field, &stem))? as f64;
+    for ((stem, counted), articles) in words.stems.iter().zip(counts) {
+        let articles = articles as f64;
         if articles < 2.0 || articles > MAX_DOC_SHARE * archive {
             continue;
         }
@@ -224,7 +226,7 @@ fn weigh(searcher: &Searcher, field: Field, words: Words) -> Result<Vec<Weighed>
         let weight = count * (K1 + 1.0) / (count + K1) * idf;
         weighed.push(Weighed {
             form: counted.form().to_string(),
-            stem,
+            stem: stem.clone(),
             weight,
         });
     }

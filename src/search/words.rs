@@ -5,8 +5,13 @@
 //! against the archive; both show words, not stems: "negotiations", not
 //! "negoti".
 
-use rustc_hash::FxHashMap;
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use tantivy::schema::Field;
 use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Searcher, Term};
 
 use super::snippet::floor_boundary;
 
@@ -146,10 +151,14 @@ const STOP_WORDS: &[&str] = &[
     "yourself",
 ];
 
+/// [`STOP_WORDS`] as a set: every word of every analysed text is looked up.
+static STOP_SET: LazyLock<FxHashSet<&'static str>> =
+    LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+
 /// Whether `word` (lowercase, unstemmed) can say what a text is about: not
 /// a function word, not a number, not a lone letter.
 pub fn is_content_word(word: &str) -> bool {
-    word.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !STOP_WORDS.contains(&word)
+    word.chars().filter(|c| c.is_alphabetic()).nth(1).is_some() && !STOP_SET.contains(word)
 }
 
 /// One stem of a text: how often it occurs, and in which forms.
@@ -189,14 +198,29 @@ impl Words {
     /// counting every word `weight` times.
     pub fn add(&mut self, analyzer: &mut TextAnalyzer, text: &str, weight: u32) {
         let text = &text[..floor_boundary(text, text.len().min(MAX_ANALYSED_BYTES))];
+        // Most tokens repeat a word already met: they are counted without
+        // allocating anything.
         analyzer.token_stream(text).process(&mut |token| {
-            let form = text[token.offset_from..token.offset_to].to_lowercase();
+            let raw = &text[token.offset_from..token.offset_to];
+            let form = if raw.chars().any(char::is_uppercase) {
+                Cow::Owned(raw.to_lowercase())
+            } else {
+                Cow::Borrowed(raw)
+            };
             if !is_content_word(&form) {
                 return;
             }
-            let stem = self.stems.entry(token.text.clone()).or_default();
+            let stem = match self.stems.get_mut(token.text.as_str()) {
+                Some(stem) => stem,
+                None => self.stems.entry(token.text.clone()).or_default(),
+            };
             stem.count += weight;
-            *stem.forms.entry(form).or_default() += weight;
+            match stem.forms.get_mut(form.as_ref()) {
+                Some(count) => *count += weight,
+                None => {
+                    stem.forms.insert(form.into_owned(), weight);
+                }
+            }
         });
     }
 
@@ -210,6 +234,24 @@ impl Words {
         words.add(analyzer, body, 1);
         words
     }
+}
+
+/// How many articles of the archive `searcher` sees hold each of `stems`
+/// in `field`: one pass over the segments, each segment's term dictionary
+/// looked up once a stem.
+pub fn doc_freqs(searcher: &Searcher, field: Field, stems: &[&str]) -> tantivy::Result<Vec<u64>> {
+    let terms: Vec<Term> = stems
+        .iter()
+        .map(|stem| Term::from_field_text(field, stem))
+        .collect();
+    let mut counts = vec![0u64; stems.len()];
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        for (count, term) in counts.iter_mut().zip(&terms) {
+            *count += u64::from(inverted.doc_freq(term)?);
+        }
+    }
+    Ok(counts)
 }
 
 #[cfg(test)]
