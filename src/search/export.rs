@@ -133,4 +133,31 @@ mod tests {
         .unwrap();
         assert_eq!((handed, taken), (4, 4));
     }
+
+    /// An excluded phrase whose words are all in a segment but never in
+    /// that order excludes nothing, in a search and an export alike.
+    #[test]
+    fn an_excluded_phrase_no_article_holds_excludes_nothing() {
+        let index = NewsIndex::in_memory().unwrap();
+        let mut writer = index.writer(WriterOptions::default()).unwrap();
+        for i in 0..5 {
+            writer
+                .add(&article(&format!("a{i}"), "ferry news today"))
+                .unwrap();
+        }
+        writer.commit().unwrap();
+        for (query, expected) in [
+            ("news -\"today ferry\"", 5),
+            ("-\"today ferry\"", 5),
+            ("news -\"news today\"", 0),
+        ] {
+            let request = SearchRequest {
+                query: query.to_string(),
+                ..SearchRequest::default()
+            };
+            let found = crate::search::search(&index, &request).unwrap().total;
+            let exported = export(&index, &request, |_| Flow::Continue).unwrap();
+            assert_eq!((found, exported), (expected, expected as u64), "{query}");
+        }
+    }
 }
