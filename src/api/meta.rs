@@ -27,9 +27,21 @@ pub async fn root() -> Json<ServiceInfo> {
         endpoints: BTreeMap::from([
             (
                 "search",
-                "GET /api/search?q=…&outlet=…&person=…&from=YYYY-MM-DD&to=YYYY-MM-DD&sort=relevance|newest|oldest&limit=10&offset=0&histogram=month|day",
+                "GET /api/search?q=…&outlet=…&person=…&from=YYYY-MM-DD&to=YYYY-MM-DD&sort=relevance|newest|oldest&limit=10&offset=0&histogram=month|day&collapse=story&terms=0",
+            ),
+            (
+                "timeline",
+                "GET /api/timeline?q=…&q=…&interval=month|week|day&outlet=…&person=…&from=YYYY-MM-DD&to=YYYY-MM-DD",
             ),
             ("article", "GET /api/articles/{id}?q=…"),
+            (
+                "similar articles",
+                "GET /api/articles/{id}/similar?limit=10",
+            ),
+            (
+                "export",
+                "GET /api/export?q=…&outlet=…&person=…&from=YYYY-MM-DD&to=YYYY-MM-DD&format=ndjson|csv",
+            ),
             (
                 "add articles",
                 "POST /api/articles (application/json, application/x-ndjson or text/plain)",
