@@ -208,10 +208,23 @@ fn export_request(
     query: &Query,
     format: &str,
 ) -> ureq::RequestBuilder<ureq::typestate::WithoutBody> {
-    search_request(agent, &format!("{base}/api/export"), query)
-        .query("format", format)
-        // `limit` is a search parameter; an export takes every match.
-        .query("limit", "")
+    // The search's words and filters; an export takes every match, so no
+    // `limit`.
+    let mut request = agent
+        .get(format!("{base}/api/export"))
+        .query("q", query.text())
+        .query("format", format);
+    for (name, value) in [
+        ("outlet", &query.outlet),
+        ("person", &query.person),
+        ("from", &query.from),
+        ("to", &query.to),
+    ] {
+        if let Some(value) = value {
+            request = request.query(name, value);
+        }
+    }
+    request
 }
 
 /// Exports every article, reading as fast as the server sends, while a
