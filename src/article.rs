@@ -102,22 +102,6 @@ pub struct Sources {
     pub date: Source,
 }
 
-/// How two spellings of one outlet or person are compared: lowercase,
-/// letters and digits only, without a leading "The". "The Independent",
-/// "independent" and "INDEPENDENT." share a key.
-pub fn name_key(name: &str) -> String {
-    let words: Vec<String> = name
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    let words = match words.split_first() {
-        Some((first, rest)) if first == "the" && !rest.is_empty() => rest,
-        _ => &words[..],
-    };
-    words.join(" ")
-}
-
 /// The first sentence of `body`, at most about 160 characters: what stands
 /// in for the title of an article that has none.
 pub fn lede(body: &str) -> String {

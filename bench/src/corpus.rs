@@ -182,7 +182,7 @@ impl Pool {
             if text.is_empty() {
                 continue;
             }
-            let people = newsdesk::ingest::extract::people::people(std::iter::once(text)).people;
+            let people = newsdesk::text::people::extract::people(std::iter::once(text)).people;
             paragraphs.push(self.paragraphs.len());
             self.paragraphs.push(Paragraph {
                 text: text.to_string(),

@@ -122,11 +122,11 @@ pub fn people(args: EvalPeopleArgs) -> anyhow::Result<ExitCode> {
     }
     let bytes: usize = texts.iter().flatten().map(String::len).sum();
     // Load the model before the clock starts.
-    let _ = crate::ner::builtin();
+    let _ = crate::text::ner::builtin();
     let started = std::time::Instant::now();
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for paragraphs in &texts {
-        let found = crate::ingest::extract::people::people(paragraphs.iter().map(String::as_str));
+        let found = crate::text::people::extract::people(paragraphs.iter().map(String::as_str));
         for name in found.people {
             *counts.entry(name).or_default() += 1;
         }

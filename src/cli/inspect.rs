@@ -12,7 +12,7 @@ use super::InspectArgs;
 use crate::article::lede;
 use crate::ingest::source::{self, Input};
 use crate::ingest::{Defaults, Prepared, prepare};
-use crate::people::{Aliases, Directory};
+use crate::text::people::directory::{Aliases, Directory};
 use std::collections::HashMap;
 
 /// One article as `inspect --json` prints it.

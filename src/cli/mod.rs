@@ -19,7 +19,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+
+use crate::text::people::directory::Aliases;
 
 /// Full-text search for news articles.
 ///
@@ -99,7 +102,7 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum NerCommand {
     /// Train a model (for the built-in one: `--train eng.train --dev
-    /// eng.testa --output src/ner/model.bin`).
+    /// eng.testa --output src/text/ner/model.bin`).
     Train(NerTrainArgs),
     /// Score the model on a CoNLL file, as conlleval does; the last line is
     /// `PER P=… R=… F1=…`.
@@ -117,7 +120,7 @@ pub struct NerTrainArgs {
     #[arg(long, value_name = "FILE")]
     pub dev: Option<PathBuf>,
     /// Where to write the model.
-    #[arg(long, value_name = "FILE", default_value = "src/ner/model.bin")]
+    #[arg(long, value_name = "FILE", default_value = "src/text/ner/model.bin")]
     pub output: PathBuf,
     /// Passes over the training data.
     #[arg(long, default_value_t = 12)]
@@ -302,11 +305,15 @@ pub struct AliasesArg {
 }
 
 impl AliasesArg {
-    pub fn load(&self) -> anyhow::Result<crate::people::Aliases> {
-        match &self.aliases {
-            Some(path) => Ok(crate::people::Aliases::load(path)?),
-            None => Ok(crate::people::Aliases::default()),
-        }
+    /// The aliases file's corrections; none without a file.
+    pub fn load(&self) -> anyhow::Result<Aliases> {
+        let Some(path) = &self.aliases else {
+            return Ok(Aliases::default());
+        };
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("could not read the aliases file {}", path.display()))?;
+        Aliases::parse(&text)
+            .with_context(|| format!("the aliases file {} is not valid", path.display()))
     }
 }
 

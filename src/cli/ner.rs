@@ -9,10 +9,10 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 
 use super::{NerEvalArgs, NerTagArgs, NerTrainArgs};
-use crate::ner::conll::{self, Counts, Document};
-use crate::ner::model::{LABELS, Model};
-use crate::ner::train::{self, Options};
-use crate::ner::{self, tag_words};
+use crate::eval::conll::{self, Counts, Document};
+use crate::eval::train::{self, Options};
+use crate::text::ner::model::{LABELS, Model};
+use crate::text::ner::{self, tag_words};
 
 fn read_documents(path: &Path) -> anyhow::Result<Vec<Document>> {
     let bytes =

@@ -9,7 +9,6 @@ use super::{HealthcheckArgs, ServeArgs};
 use crate::api::{self, ApiKey, AppState};
 use crate::index::{NewsIndex, WriterOptions};
 use crate::ingest::{Batch, Defaults};
-use crate::sample;
 
 /// The server writes small batches; one indexing thread is plenty and
 /// leaves the cores to searches.
@@ -59,7 +58,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mut writer = index.writer(SERVER_WRITER)?;
     if index.num_articles() == 0 && !args.no_sample {
         let mut batch = Batch::new(&mut writer, Defaults::default());
-        for item in sample::items() {
+        for item in crate::ingest::source::sample() {
             batch.add(item)?;
         }
         let indexed = batch.report.indexed;

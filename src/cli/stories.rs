@@ -1,6 +1,6 @@
 //! `newsdesk eval stories --bbc DIR`: how well copies are grouped into
 //! stories, on edited copies of the BBC News dataset's articles (see
-//! `stories::evaluate`). Reads the files; the rest is the library's.
+//! `eval::stories`). Reads the files; the rest is the library's.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -9,8 +9,8 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 
 use super::EvalStoriesArgs;
-use crate::stories::evaluate::{self, Base};
-use crate::stories::perturb::Text;
+use crate::eval::stories::{self as evaluate, Base};
+use crate::text::perturb::Text;
 
 pub fn eval(args: EvalStoriesArgs) -> anyhow::Result<ExitCode> {
     let bases = read_bbc(&args.bbc, args.bases)?;

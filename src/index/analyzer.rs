@@ -13,7 +13,7 @@ use tantivy::tokenizer::{
     TokenFilter, TokenStream, Tokenizer, TokenizerManager,
 };
 
-use crate::article::name_key;
+use crate::text::names::name_key;
 
 /// Title and body: words, lowercased, folded to ASCII ("Zelenskyy's" and
 /// "zelenskyy" meet; "café" finds "cafe"), and stemmed ("talks" finds "talk").

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use tantivy::directory::error::LockError;
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyError};
 
-use crate::people::Aliases;
+use crate::text::people::directory::Aliases;
 pub use people::People;
 pub use schema::{Fields, StoryId};
 /// An article with only an id and a body, for tests.

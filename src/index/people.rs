@@ -1,4 +1,4 @@
-//! The archive's people directory (see [`crate::people`]), built from the
+//! The archive's people directory (see [`crate::text::people::directory`]), built from the
 //! names the index holds and kept until the index changes.
 //!
 //! Building reads every article's names once (a pass over a fast column);
@@ -13,7 +13,7 @@ use tantivy::index::SegmentId;
 use tantivy::{Searcher, SegmentReader};
 
 use super::schema::names;
-use crate::people::{Aliases, Directory};
+use crate::text::people::directory::{Aliases, Directory};
 
 /// For each name ordinal of a segment's column, the person it names.
 type OrdMap = Arc<Vec<Option<u32>>>;

@@ -9,7 +9,7 @@ use tantivy::schema::{
 
 use super::analyzer::{ENGLISH, KEYWORD};
 use crate::article::{Article, ArticleId, ArticleUrl, PublicationDate, Source, Sources, day_start};
-use crate::stories::Signature;
+use crate::text::stories::Signature;
 
 /// Field names, as tantivy knows them.
 pub mod names {

@@ -18,7 +18,7 @@ use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED, Te
 use super::Error;
 use super::schema::{Fields, StoryId, names};
 use crate::article::ArticleId;
-use crate::stories::{Signature, Similarity};
+use crate::text::stories::{Signature, Similarity};
 
 /// The most candidates verified for one article, those sharing the most
 /// bands first. A story with more copies than this still has one in the
@@ -91,7 +91,7 @@ impl Grouper {
     /// The story of an article with `signature`: that of its most similar
     /// copy (ties to the smaller story), or `None` if it has none.
     ///
-    /// The cost is bounded: [`BANDS`](crate::stories::BANDS) term lookups a
+    /// The cost is bounded: [`BANDS`](crate::text::stories::BANDS) term lookups a
     /// segment, at most [`MAX_POSTINGS_PER_BAND`] documents a band and
     /// [`MAX_CANDIDATES`] signatures read and compared.
     pub(super) fn story(
@@ -222,7 +222,7 @@ impl super::NewsIndex {
 mod tests {
     use crate::article::ArticleId;
     use crate::index::{NewsIndex, StoryId, WriterOptions, test_article as article};
-    use crate::stories::perturb::{Kind, Rng, Text, copy};
+    use crate::text::perturb::{Kind, Rng, Text, copy};
 
     /// The sample's five articles on one subject, as raw bodies.
     fn bodies() -> Vec<String> {

@@ -9,7 +9,7 @@ use tantivy::{DocAddress, IndexReader, IndexWriter, Term};
 use super::stories::{Grouper, live_docs};
 use super::{Error, Fields, StoryId};
 use crate::article::{Article, ArticleId};
-use crate::stories::Signature;
+use crate::text::stories::Signature;
 
 /// How much the writer may use while indexing.
 #[derive(Debug, Clone, Copy)]

@@ -25,7 +25,7 @@ use std::fmt;
 
 use crate::article::{Article, ArticleId, ArticleUrl, PublicationDate, Sources};
 use crate::index::{self, Added, Indexer};
-use crate::stories::Signature;
+use crate::text::stories::Signature;
 use clean::Removed;
 
 /// The largest body accepted by default, in bytes. Anything bigger is not

@@ -11,10 +11,10 @@
 //! blah blah.", so they are refused; unprocessed stories (`TYPE="UNPROC"`)
 //! are indexed with their text as it stands. Pure code: no I/O.
 
-use super::clean::decode_references;
 use super::parse::{Item, Lines};
 use super::{Origin, RawArticle, Rejection};
 use crate::article::{ArticleId, PublicationDate};
+use crate::text::normalise::decode_references;
 
 /// Parses every story of a Reuters-21578 file.
 pub fn parse(source: &str, text: &str) -> Vec<Item> {

@@ -13,6 +13,13 @@ use super::parse::{self, Item};
 use super::{Origin, Rejection, Warning};
 use super::{html, sgml};
 
+/// The bundled sample articles as parsed items, named `sample/<file>`.
+pub fn sample() -> impl Iterator<Item = Item> {
+    crate::sample::ARTICLES
+        .iter()
+        .map(|(name, text)| parse::text(&format!("sample/{name}"), text))
+}
+
 /// The formats newsdesk reads, chosen by file extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -2,7 +2,8 @@
 //! compiled into the binary so that `newsdesk serve` has something to
 //! search from any folder, on a fresh install.
 //!
-//! They are ingested through the same stages as any `.txt` file.
+//! Data only: `ingest::source::sample` reads them through the same stages
+//! as any `.txt` file, and tests at every layer take their text.
 
 /// File name and text of each sample article.
 pub const ARTICLES: [(&str, &str); 5] = [
@@ -27,10 +28,3 @@ pub const ARTICLES: [(&str, &str); 5] = [
         include_str!("articles/004_e08c3c3ab844efb4.txt"),
     ),
 ];
-
-/// The sample articles as parsed items, named `sample/<file>`.
-pub fn items() -> impl Iterator<Item = crate::ingest::parse::Item> {
-    ARTICLES
-        .iter()
-        .map(|(name, text)| crate::ingest::parse::text(&format!("sample/{name}"), text))
-}

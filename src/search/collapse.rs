@@ -19,8 +19,8 @@ use tantivy::{DateTime, DocAddress, DocId, Score, Searcher, SegmentOrdinal, Segm
 
 use super::facets::{FacetCollector, FacetCounts};
 use super::{Error, Sort};
-use crate::article::name_key;
 use crate::index::schema::names;
+use crate::text::names::name_key;
 
 /// Whether copies of one story are collapsed into one hit.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -434,7 +434,7 @@ mod tests {
     use crate::article::{Article, PublicationDate};
     use crate::index::{NewsIndex, WriterOptions, test_article};
     use crate::search::{Histogram, SearchRequest, SearchResults, search};
-    use crate::stories::perturb::{Kind, Rng, Text, copy};
+    use crate::text::perturb::{Kind, Rng, Text, copy};
 
     /// (id, outlet, date, which sample body, copy seed or none).
     type Spec = (

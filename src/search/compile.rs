@@ -18,7 +18,7 @@ use crate::article::day_start;
 use crate::index::analyzer::{self, tokens};
 use crate::index::schema::{names, to_tantivy};
 use crate::index::{Fields, NewsIndex, People};
-use crate::ingest::clean::normalise_line;
+use crate::text::normalise::normalise_line;
 
 /// Title matches count twice as much as body matches: a word in the
 /// headline says more about what an article is about.

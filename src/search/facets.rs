@@ -9,10 +9,10 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
 
-use crate::article::name_key;
 use crate::index::People;
 use crate::index::schema::day_of;
 use crate::index::schema::names;
+use crate::text::names::name_key;
 
 const SECONDS_PER_DAY: i64 = 86_400;
 

@@ -601,7 +601,7 @@ pub fn stats(index: &NewsIndex) -> Result<Stats, Error> {
     let outlets = counts
         .outlets
         .keys()
-        .map(|value| crate::article::name_key(value))
+        .map(|value| crate::text::names::name_key(value))
         .collect::<std::collections::HashSet<_>>()
         .len() as u64;
     Ok(Stats {
@@ -617,7 +617,7 @@ pub fn stats(index: &NewsIndex) -> Result<Stats, Error> {
 /// confirmed names, and the unconfirmed ones the directory places.
 pub(crate) fn with_directory_names(
     mut article: Article,
-    directory: &crate::people::Directory,
+    directory: &crate::text::people::directory::Directory,
 ) -> Article {
     article.people = directory.resolve(&article.people, &article.unconfirmed_people);
     article.unconfirmed_people.clear();

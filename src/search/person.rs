@@ -24,7 +24,7 @@ use super::facets::{FacetCollector, FacetCounts, top};
 use super::{Error, FACET_SIZE, FacetValue, Histogram, SearchRequest, filters};
 use crate::article::{Article, lede};
 use crate::index::{NewsIndex, People, schema::names};
-use crate::quotes::{self, Names};
+use crate::text::quotes::{self, Names};
 
 /// The most articles whose bodies are read for quotes: the newest ones.
 pub const QUOTE_ARTICLES: usize = 200;
@@ -203,10 +203,10 @@ pub fn person(index: &NewsIndex, request: &PersonRequest) -> Result<Option<Perso
 
 /// The person `name` names: as written, else without its titles ("Mr.
 /// Zelensky", "President Volodymyr Zelensky").
-fn find(directory: &crate::people::Directory, name: &str) -> Option<usize> {
+fn find(directory: &crate::text::people::directory::Directory, name: &str) -> Option<usize> {
     directory.person(name).or_else(|| {
         let words: Vec<&str> = name.split_whitespace().collect();
-        let rules = crate::ingest::extract::people::Rules::builtin();
+        let rules = crate::text::people::extract::Rules::builtin();
         let mut start = 0;
         while start < words.len() {
             match rules.title_len(&words[start..]) {
@@ -359,7 +359,7 @@ fn read_quotes(
 
 /// An article as a quote links to it: people as the directory names them,
 /// and of the body only what stands in for a missing title.
-fn shown(article: Article, directory: &crate::people::Directory) -> Article {
+fn shown(article: Article, directory: &crate::text::people::directory::Directory) -> Article {
     let mut article = super::with_directory_names(article, directory);
     article.body = match article.title {
         Some(_) => String::new(),
@@ -376,7 +376,7 @@ pub fn suggestions(index: &NewsIndex, name: &str) -> Result<Vec<String>, Error> 
     let searcher = index.searcher();
     let people = index.people(&searcher)?;
     let totals = archive_counts(&searcher, &people)?;
-    let key = crate::article::name_key(name);
+    let key = crate::text::names::name_key(name);
     // A few words are enough to suggest from; a long text is no name.
     let words: Vec<&str> = key.split(' ').filter(|w| w.len() >= 3).take(4).collect();
     let directory = &people.directory;
@@ -388,7 +388,7 @@ pub fn suggestions(index: &NewsIndex, name: &str) -> Result<Vec<String>, Error> 
             )
         })
         .filter(|(_, candidate)| {
-            crate::article::name_key(candidate)
+            crate::text::names::name_key(candidate)
                 .split(' ')
                 .any(|word| words.iter().any(|w| alike(w, word)))
         })

@@ -25,8 +25,9 @@ use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
 use super::compile::Compiler;
 use super::words::{Words, doc_freqs};
 use super::{Error, with_directory_names};
-use crate::article::{Article, ArticleId, name_key};
+use crate::article::{Article, ArticleId};
 use crate::index::{NewsIndex, StoryId, analyzer};
+use crate::text::names::name_key;
 
 /// The most similar articles one request may ask for.
 pub const MAX_LIMIT: usize = 50;

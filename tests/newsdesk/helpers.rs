@@ -70,13 +70,13 @@ impl TestApp {
     /// An app over an index holding the bundled sample, ingested as
     /// `newsdesk serve` ingests it.
     pub fn with_sample() -> TestApp {
-        TestApp::over(newsdesk::sample::items().collect())
+        TestApp::over(newsdesk::ingest::source::sample().collect())
     }
 
     /// An app over the fixture articles and the bundled sample together.
     pub fn with_fixtures_and_sample() -> TestApp {
         let mut items = fixture_items();
-        items.extend(newsdesk::sample::items());
+        items.extend(newsdesk::ingest::source::sample());
         TestApp::over(items)
     }
 

@@ -210,7 +210,7 @@ fn ner_tag_appends_a_column_and_keeps_the_layout() {
         } else {
             let (kept, tag) = after.rsplit_once(' ').unwrap();
             assert_eq!(kept, before);
-            assert!(newsdesk::ner::model::LABELS.contains(&tag), "{after}");
+            assert!(newsdesk::text::ner::model::LABELS.contains(&tag), "{after}");
         }
     }
     assert!(tagged.contains("Maria NNP I-NP I-PER B-PER"), "{tagged}");

@@ -171,7 +171,7 @@ async fn the_binary_serves_the_bundled_sample_on_a_fresh_index() {
     drop(server);
     let again = start_binary(dir.path());
     let stats = get_json(&format!("http://{}/api/stats", again.address)).await;
-    let sample_articles: usize = newsdesk::sample::items()
+    let sample_articles: usize = newsdesk::ingest::source::sample()
         .map(|item| {
             let (raw, _) = item.unwrap();
             1 + prepare(raw, &Defaults::default()).unwrap().appended.len()

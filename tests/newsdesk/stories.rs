@@ -2,71 +2,13 @@
 //! edited copies of the repository's own articles.
 
 use axum::http::StatusCode;
-use serde_json::Value;
 
 use newsdesk::article::{ArticleId, PublicationDate};
 use newsdesk::ingest::parse::Item;
 use newsdesk::ingest::{Defaults, Origin, RawArticle, prepare};
-use newsdesk::stories::evaluate::{self, Base};
-use newsdesk::stories::perturb::{Kind, Rng, Text, copy};
+use newsdesk::text::perturb::{Kind, Rng, Text, copy};
 
 use crate::helpers::{FIXTURES, TestApp};
-
-/// The sample's articles and the fixtures' longer ones, as cleaned, with
-/// their topic: the sample's five are one week's news of one subject.
-fn bases() -> Vec<Base> {
-    let fixtures = std::fs::read_to_string(FIXTURES).unwrap();
-    let mut bases = Vec::new();
-    for (n, line) in fixtures.lines().enumerate() {
-        let json: Value = serde_json::from_str(line).unwrap();
-        let body = json["body"].as_str().unwrap();
-        if body.split_whitespace().count() >= 100 {
-            bases.push(Base {
-                name: format!("fixture {n}"),
-                topic: "local".into(),
-                text: Text {
-                    title: json["title"].as_str().unwrap_or_default().into(),
-                    body: body.into(),
-                },
-            });
-        }
-    }
-    for item in newsdesk::sample::items() {
-        let (raw, _) = item.unwrap();
-        let name = raw.origin.source.clone();
-        let article = prepare(raw, &Defaults::default()).unwrap().article;
-        bases.push(Base {
-            name,
-            topic: "ukraine".into(),
-            text: Text {
-                title: article.title.unwrap_or_default(),
-                body: article.body,
-            },
-        });
-    }
-    bases
-}
-
-#[test]
-fn copies_are_grouped_with_high_precision_and_recall() {
-    let bases = bases();
-    assert!(bases.len() >= 6);
-    let set = evaluate::build(bases, 6, 42);
-    assert!(set.duplicates.is_empty(), "{:?}", set.duplicates);
-    for commit_every in [1000, 7] {
-        let stories = evaluate::group(&set, commit_every).unwrap();
-        let scores = evaluate::score(&set, &stories);
-        assert_eq!(scores.missing, 0);
-        assert!(scores.pairs.precision() >= 0.99, "{scores:?}");
-        assert!(scores.pairs.recall() >= 0.95, "{scores:?}");
-        assert_eq!(scores.same_topic.0, 0, "{scores:?}");
-        assert!(scores.same_topic.1 > 0);
-        for kind in Kind::ALL {
-            let (found, all) = scores.by_kind[&kind];
-            assert!(all > 0 && found * 10 >= all * 9, "{kind}: {found} of {all}");
-        }
-    }
-}
 
 /// The fixtures and the sample, and two edited copies of each sample
 /// article's text (as cleaning leaves it: the article, not the page around
@@ -81,7 +23,7 @@ fn with_copies() -> TestApp {
     )
     .unwrap();
     let mut rng = Rng::new(5);
-    for (n, item) in newsdesk::sample::items().enumerate() {
+    for (n, item) in newsdesk::ingest::source::sample().enumerate() {
         let (mut raw, warnings) = item.unwrap();
         raw.id = Some(ArticleId::parse(&format!("sample-{n}")).unwrap());
         raw.outlet = Some("Wire Desk".into());

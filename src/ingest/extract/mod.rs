@@ -12,15 +12,16 @@
 //! - date: given (or `--date`) > a date stamp or a dateline with a year in
 //!   the article's own text > none
 //! - people: given > the people the cleaned title and body name (see
-//!   [`people`]); never from furniture or appended articles
+//!   [`crate::text::people::extract`]); never from furniture or appended articles
 
 pub mod date;
 pub mod outlets;
-pub mod people;
 
-use super::clean::{Appended, Cleaned, normalise_line};
+use super::clean::{Appended, Cleaned};
 use super::{Defaults, RawArticle};
 use crate::article::{PublicationDate, Source};
+use crate::text::normalise::normalise_line;
+use crate::text::people::extract as people;
 use outlets::Outlets;
 
 /// The settled fields of an article, and the paragraphs of its body.
@@ -33,7 +34,7 @@ pub struct Extracted {
     pub date: Option<PublicationDate>,
     pub date_source: Source,
     pub people: Vec<String>,
-    /// Bare one-word names that may be people (see [`people::Found`]).
+    /// Bare one-word names that may be people (see [`people::Found`](crate::text::people::extract::Found)).
     pub unconfirmed_people: Vec<String>,
     pub paragraphs: Vec<String>,
 }

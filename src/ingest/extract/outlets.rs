@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::article::name_key;
+use crate::text::names::name_key;
 use serde::Deserialize;
 
 /// The outlets file, compiled into the binary.
@@ -113,7 +113,7 @@ impl Outlets {
         self.by_key
             .get(&key(name))
             .cloned()
-            .unwrap_or_else(|| crate::ingest::clean::normalise_line(name))
+            .unwrap_or_else(|| crate::text::normalise::normalise_line(name))
     }
 
     /// The outlet whose pages live at `host` (or a subdomain of one).

@@ -2,7 +2,7 @@
 //! person, and under which name they are shown and filtered.
 //!
 //! Each article already names each person once (see
-//! `ingest::extract::people`). Across articles the same person still comes
+//! `text::people::extract`). Across articles the same person still comes
 //! in several spellings: Zelensky and Zelenskyy, Sergey and Sergei Lavrov,
 //! a surname alone ("Starmer") where the article never gave the full name.
 //! A [`Directory`] groups them:
@@ -28,49 +28,10 @@
 //! Pure code: the caller supplies the names and their article counts.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::article::name_key;
-
-/// Whether two words are one, allowing one wrong, missing or extra letter
-/// in words of five letters or more, but not in the first letter:
-/// "Zelensky" and "Zelenskyy", "Sergey" and "Sergei", "Emmanunel" and
-/// "Emmanuel"; not "Mark" and "Mary", nor "Dixon" and "Nixon".
-pub fn same_word(a: &str, b: &str) -> bool {
-    if a.eq_ignore_ascii_case(b) {
-        return true;
-    }
-    let a: Vec<char> = a.to_lowercase().chars().collect();
-    let b: Vec<char> = b.to_lowercase().chars().collect();
-    // Case beyond ASCII ("MÜLLER", "Müller"): one word, and no letter
-    // differs for the comparison below to skip.
-    if a == b {
-        return true;
-    }
-    if a.len().min(b.len()) < 5 || a[0] != b[0] {
-        return false;
-    }
-    let (short, long) = if a.len() <= b.len() {
-        (&a, &b)
-    } else {
-        (&b, &a)
-    };
-    if long.len() - short.len() > 1 {
-        return false;
-    }
-    let prefix = short
-        .iter()
-        .zip(long.iter())
-        .take_while(|(x, y)| x == y)
-        .count();
-    if short.len() == long.len() {
-        short[prefix + 1..] == long[prefix + 1..]
-    } else {
-        short[prefix..] == long[prefix + 1..]
-    }
-}
+use crate::text::names::{name_key, same_word};
 
 /// A user's corrections to the automatic grouping, from a TOML file:
 ///
@@ -99,36 +60,9 @@ pub struct Different {
     pub pairs: Vec<(String, String)>,
 }
 
-/// Why an aliases file could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum AliasesError {
-    #[error("could not read the aliases file {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("the aliases file {path} is not valid: {source}")]
-    Parse {
-        path: String,
-        source: toml::de::Error,
-    },
-}
-
 impl Aliases {
     pub fn parse(text: &str) -> Result<Aliases, toml::de::Error> {
         toml::from_str(text)
-    }
-
-    pub fn load(path: &Path) -> Result<Aliases, AliasesError> {
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| AliasesError::Read {
-            path: shown.clone(),
-            source,
-        })?;
-        Aliases::parse(&text).map_err(|source| AliasesError::Parse {
-            path: shown,
-            source,
-        })
     }
 }
 
@@ -451,23 +385,6 @@ mod tests {
 
     fn directory(names: &[(&str, u64)], aliases: &str) -> Directory {
         Directory::build(names.iter().copied(), [], &Aliases::parse(aliases).unwrap())
-    }
-
-    #[test]
-    fn one_letter_words_apart_only_in_long_words() {
-        assert!(same_word("Zelensky", "Zelenskyy"));
-        assert!(same_word("Sergey", "Sergei"));
-        assert!(same_word("Emmanunel", "Emmanuel"));
-        assert!(!same_word("Mark", "Mary"));
-        assert!(!same_word("Dixon", "Nixon"));
-        assert!(!same_word("Johnson", "Johnston2"));
-    }
-
-    #[test]
-    fn words_that_differ_only_in_the_case_of_a_non_ascii_letter_are_one() {
-        assert!(same_word("Müller", "MÜLLER"));
-        assert!(same_word("MÜLLER", "Müler"));
-        assert!(!same_word("MÜLLER", "Mahler"));
     }
 
     #[test]

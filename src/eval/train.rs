@@ -14,8 +14,8 @@
 use std::collections::HashMap;
 
 use super::conll::{self, Counts, Document};
-use super::features::{self, Gazetteer, Word};
-use super::model::{self, LABELS, Model, N, Weights};
+use crate::text::ner::features::{self, Gazetteer, Word};
+use crate::text::ner::model::{self, LABELS, Model, N, Weights};
 
 /// How training runs.
 #[derive(Debug, Clone)]
@@ -190,7 +190,7 @@ pub fn evaluate(model: &Model, documents: &[Document]) -> Counts {
     let mut counts = Counts::default();
     for document in documents {
         for sentence in &document.sentences {
-            let predicted = super::tag_words(model, &sentence.words);
+            let predicted = crate::text::ner::tag_words(model, &sentence.words);
             let predicted: Vec<&str> = predicted.iter().map(|&l| LABELS[l]).collect();
             let gold: Vec<&str> = sentence.tags.iter().map(String::as_str).collect();
             counts.add(&gold, &predicted);

@@ -25,10 +25,10 @@
 
 use std::ops::Range;
 
-use crate::article::name_key;
-use crate::ingest::extract::people::Rules;
-use crate::ner::tokenize::{Token, sentences, tokens};
-use crate::people::same_word;
+use crate::text::names::name_key;
+use crate::text::names::same_word;
+use crate::text::ner::tokenize::{Token, sentences, tokens};
+use crate::text::people::extract::Rules;
 
 /// A quote attributed to the person.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -23,10 +23,10 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
-use crate::ner::features::FastHash;
-use crate::ner::model::{LABELS, kind};
-use crate::ner::{self, Tagged};
-use crate::people::same_word;
+use crate::text::names::same_word;
+use crate::text::ner::features::FastHash;
+use crate::text::ner::model::{LABELS, kind};
+use crate::text::ner::{self, Tagged};
 
 /// The lists of `people.toml`, compiled into the binary.
 pub const PEOPLE: &str = include_str!("people.toml");

@@ -2,7 +2,7 @@
 //! real articles: `newsdesk eval stories` and the tests use it.
 //!
 //! [`build`] makes the test set from base articles: each base with
-//! `copies` edited copies ([`perturb`](super::perturb)), drawn from a seed.
+//! `copies` edited copies ([`perturb`](crate::text::perturb)), drawn from a seed.
 //! Bases that are already near-identical to an earlier base (a collection
 //! may hold the same report twice) are left out and listed, as they would
 //! otherwise count as errors of grouping. [`group`] sends the set through
@@ -11,11 +11,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::Signature;
-use super::perturb::{Kind, Rng, Text, copy, draw_kinds};
 use crate::article::ArticleId;
 use crate::index::{self, NewsIndex, StoryId, WriterOptions};
 use crate::ingest::{Batch, Defaults, Origin, RawArticle};
+use crate::text::perturb::{Kind, Rng, Text, copy, draw_kinds};
+use crate::text::stories::Signature;
 
 /// An article to make copies of, with its topic: unrelated articles of one
 /// topic are the pairs most at risk of being joined.
@@ -255,3 +255,6 @@ pub fn score(set: &TestSet, stories: &[Option<StoryId>]) -> Scores {
     }
     scores
 }
+
+#[cfg(test)]
+mod tests;

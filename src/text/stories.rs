@@ -11,11 +11,8 @@
 //! two signatures that share one band are candidates, and the index looks
 //! candidates up by band; [`Signature::copy_of`] then verifies each.
 //!
-//! Pure code: no I/O, no tantivy. [`perturb`] makes edited copies of an
-//! article, the way outlets do, to measure all this.
-
-pub mod evaluate;
-pub mod perturb;
+//! Pure code: no I/O, no tantivy. [`perturb`](super::perturb) makes edited
+//! copies of an article, the way outlets do, to test and measure all this.
 
 /// Words per shingle. Three keeps a copy with a few per cent of its words
 /// edited close to its original (an edit spoils the three shingles that
@@ -253,4 +250,20 @@ const fn permutations() -> [(u64, u64); HASHES] {
 }
 
 #[cfg(test)]
-mod tests;
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_body_has_no_signature() {
+        let short = "The council met on Tuesday and approved the budget for the coming \
+                     year after a long debate about libraries.";
+        assert_eq!(Signature::of(short), None);
+        // Runs of 31 and 32 distinct words: 29 and 30 shingles.
+        let words: Vec<String> = (0..32).map(|i| format!("word{i}")).collect();
+        assert_eq!(Signature::of(&words[..31].join(" ")), None);
+        assert_eq!(
+            Signature::of(&words.join(" ")).map(|s| s.shingles()),
+            Some(MIN_SHINGLES)
+        );
+    }
+}

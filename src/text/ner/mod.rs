@@ -2,7 +2,9 @@
 //!
 //! A first-order structured perceptron (averaged, Collins 2002) over word,
 //! shape, affix, context and gazetteer features ([`features`]), decoded
-//! with Viterbi ([`model`]), trained on CoNLL-2003 ([`train`], [`conll`]).
+//! with Viterbi ([`model`]), trained on CoNLL-2003 (by `newsdesk ner
+//! train`, whose trainer and CoNLL reader are evaluation code outside this
+//! layer).
 //! It tags all four CoNLL types, since knowing what is a place or an
 //! organisation keeps those out of the people; newsdesk keeps the people.
 //!
@@ -10,11 +12,9 @@
 //! once. `newsdesk ner train` makes it again from the training data, which
 //! stays outside the repository.
 
-pub mod conll;
 pub mod features;
 pub mod model;
 pub mod tokenize;
-pub mod train;
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -30,7 +30,7 @@ const BUILTIN: &[u8] = include_bytes!("model.bin");
 /// so it always loads.
 pub fn builtin() -> &'static Model {
     static MODEL: LazyLock<Model> = LazyLock::new(|| {
-        Model::from_bytes(BUILTIN).unwrap_or_else(|err| panic!("src/ner/model.bin: {err}"))
+        Model::from_bytes(BUILTIN).unwrap_or_else(|err| panic!("src/text/ner/model.bin: {err}"))
     });
     &MODEL
 }

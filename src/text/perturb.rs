@@ -21,7 +21,7 @@ impl Rng {
 
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        super::mix(self.0)
+        super::stories::mix(self.0)
     }
 
     /// A number in `0..n` (`n` > 0).
