@@ -11,6 +11,7 @@ pub mod cli;
 mod eval;
 pub mod index;
 pub mod ingest;
+pub mod research;
 pub mod sample;
 pub mod search;
 pub mod text;

@@ -8,8 +8,10 @@ use utoipa::IntoParams;
 
 use super::dto::{Accepted, ArticleDto, IngestResponse, ItemError};
 use super::error::{ApiError, ErrorBody};
-use super::extract::{Body, Params};
-use super::{AppState, openapi};
+use super::extract::Body;
+use super::params::Params;
+use super::schema;
+use super::state::AppState;
 use crate::article::ArticleId;
 use crate::index::Added;
 use crate::ingest::parse::{self, Item};
@@ -30,11 +32,10 @@ pub struct ArticlePath {
 
 /// `GET /api/articles/{id}`: `q` marks the query's matches in the body.
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ShowParams {
     #[serde(default)]
-    #[param(schema_with = openapi::marked_query)]
+    #[param(schema_with = schema::marked_query)]
     q: Vec<String>,
 }
 
@@ -57,7 +58,7 @@ pub struct ShowParams {
 pub async fn show(
     State(state): State<AppState>,
     Path(ArticlePath { id }): Path<ArticlePath>,
-    Params(params): Params<ShowParams>,
+    Params((params,)): Params<(ShowParams,)>,
 ) -> Result<Json<ArticleDto>, ApiError> {
     let id = ArticleId::parse(&id).map_err(|_| ApiError::ArticleNotFound(id))?;
     let query = match params.q.as_slice() {
@@ -232,9 +233,9 @@ fn parse_body(format: Format, body: &[u8]) -> Result<Vec<Item>, ApiError> {
                        a line (`application/x-ndjson`), or one article's text with optional \
                        front matter (`text/plain`).",
         content(
-            (openapi::NewArticles = "application/json"),
-            (openapi::ArticleText = "application/x-ndjson"),
-            (openapi::ArticleText = "text/plain"),
+            (schema::NewArticles = "application/json"),
+            (schema::ArticleText = "application/x-ndjson"),
+            (schema::ArticleText = "text/plain"),
         ),
     ),
     security(("bearer" = [])),

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 
 use crate::article::{Article, lede};
 use crate::ingest::{Origin, Report};
+use crate::research::significant::SignificantTerm;
 use crate::search::{FacetValue, Hit, Linked, SearchResults, Stats};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -143,8 +144,9 @@ pub struct KeyCount {
     pub count: u64,
 }
 
-impl From<SearchResults> for SearchResponse {
-    fn from(results: SearchResults) -> SearchResponse {
+impl SearchResponse {
+    /// A search's results, with the significant terms found for it.
+    pub fn new(results: SearchResults, terms: Vec<SignificantTerm>) -> SearchResponse {
         let values = |values: Vec<FacetValue>| {
             values
                 .into_iter()
@@ -165,9 +167,7 @@ impl From<SearchResults> for SearchResponse {
                     .into_iter()
                     .map(|FacetValue { value, count }| KeyCount { key: value, count })
                     .collect(),
-                terms: results
-                    .facets
-                    .terms
+                terms: terms
                     .into_iter()
                     .map(|term| TermScore {
                         value: term.value,

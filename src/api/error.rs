@@ -68,7 +68,26 @@ pub enum ApiError {
     Timeout,
     /// Something failed inside the server. The cause is logged, never sent.
     #[error("the server could not handle this request; the cause has been logged")]
-    Internal(#[source] anyhow::Error),
+    Internal(#[source] Cause),
+}
+
+/// What failed inside the server: any error, kept for the log.
+pub type Cause = Box<dyn std::error::Error + Send + Sync>;
+
+/// An error and each error that caused it, as one line for the log.
+pub fn described(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let more = cause.to_string();
+        // Errors that show their source's text already say it once.
+        if !text.ends_with(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 /// What to tell someone who asked for a person the archive does not name.
@@ -129,7 +148,7 @@ impl ApiError {
         }
     }
 
-    pub fn internal(err: impl Into<anyhow::Error>) -> ApiError {
+    pub fn internal(err: impl Into<Cause>) -> ApiError {
         ApiError::Internal(err.into())
     }
 }
@@ -158,7 +177,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if let ApiError::Internal(cause) = &self {
             tracing::error!(
-                error = format!("{cause:#}"),
+                error = described(cause.as_ref()),
                 "request failed inside the server"
             );
         }
@@ -217,7 +236,7 @@ pub async fn json_errors(
         StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed { method },
         StatusCode::REQUEST_TIMEOUT | StatusCode::SERVICE_UNAVAILABLE => ApiError::Timeout,
         status if status.is_server_error() => {
-            ApiError::Internal(anyhow::anyhow!("a middleware answered {status}"))
+            ApiError::Internal(format!("a middleware answered {status}").into())
         }
         status => ApiError::InvalidBody(format!(
             "the request was refused ({}); check its method, headers and body",

@@ -24,14 +24,14 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 use utoipa::{IntoParams, ToSchema};
 
-use super::error::{ApiError, ErrorBody};
-use super::extract::Params;
-use super::search::{invalid, matching, single};
-use super::{AppState, openapi};
+use super::error::{ApiError, ErrorBody, described};
+use super::params::{FilterParams, Params, QueryParam, invalid, single};
+use super::schema;
+use super::state::AppState;
 use crate::article::Article;
 use crate::index::NewsIndex;
-use crate::search::SearchRequest;
-use crate::search::export::{self, Exported, Flow};
+use crate::research::export::{self, ExportRequest, Exported, Flow};
+use crate::search::{Check, Valid};
 
 /// How many chunks may wait for a slow client.
 pub const CHANNEL_CHUNKS: usize = 4;
@@ -39,31 +39,12 @@ pub const CHANNEL_CHUNKS: usize = 4;
 /// About how many bytes one chunk holds: a chunk is sent once it is over.
 pub const CHUNK_BYTES: usize = 64 * 1024;
 
-/// The query string of `GET /api/export`: the filters of a search, and the
-/// format.
+/// What an export takes besides its query and filters: the format.
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ExportParams {
     #[serde(default)]
-    #[param(schema_with = openapi::query)]
-    q: Vec<String>,
-    /// An outlet, exactly but ignoring case; repeat for any of several.
-    #[serde(default)]
-    #[param(style = Form, explode)]
-    outlet: Vec<String>,
-    /// A person, exactly but ignoring case; repeat for any of several.
-    #[serde(default)]
-    #[param(style = Form, explode)]
-    person: Vec<String>,
-    #[serde(default)]
-    #[param(schema_with = openapi::from)]
-    from: Vec<String>,
-    #[serde(default)]
-    #[param(schema_with = openapi::to)]
-    to: Vec<String>,
-    #[serde(default)]
-    #[param(schema_with = openapi::export_format)]
+    #[param(schema_with = schema::export_format)]
     format: Vec<String>,
 }
 
@@ -242,13 +223,11 @@ impl Rows {
 }
 
 impl ExportParams {
-    fn into_request(self) -> Result<(SearchRequest, Format), ApiError> {
-        let request = matching(self.q, self.outlet, self.person, self.from, self.to)?;
-        let format = match single("format", self.format)? {
-            None => Format::Ndjson,
-            Some(text) => Format::parse(text.trim()).map_err(ApiError::InvalidParameter)?,
-        };
-        Ok((request, format))
+    fn format(self) -> Result<Format, ApiError> {
+        match single("format", self.format)? {
+            None => Ok(Format::Ndjson),
+            Some(text) => Format::parse(text.trim()).map_err(ApiError::InvalidParameter),
+        }
     }
 }
 
@@ -264,7 +243,7 @@ impl ExportParams {
     path = "/api/export",
     operation_id = "export",
     tag = "search",
-    params(ExportParams),
+    params(QueryParam, FilterParams, ExportParams),
     responses(
         (status = 200, description = "Every matching article: with `format=ndjson` (the default) an `ExportRow` object a line; with `format=csv` a header row, then a row an article.",
             headers(("Content-Disposition" = String, description = "`attachment; filename=\"newsdesk-export.ndjson\"` (or `.csv`)")),
@@ -277,10 +256,14 @@ impl ExportParams {
 )]
 pub async fn export(
     State(state): State<AppState>,
-    Params(params): Params<ExportParams>,
+    Params((query, filters, params)): Params<(QueryParam, FilterParams, ExportParams)>,
 ) -> Result<Response, ApiError> {
-    let (request, format) = params.into_request()?;
-    request.validate().map_err(invalid)?;
+    let request = ExportRequest {
+        query: query.read()?,
+        filters: filters.read()?,
+    };
+    let format = params.format()?;
+    let request = request.validate().map_err(invalid)?;
     let permit = state.export_permit()?;
     let (sender, receiver) = mpsc::channel(CHANNEL_CHUNKS);
     let span = tracing::Span::current();
@@ -308,7 +291,7 @@ type Chunk = Result<Bytes, std::io::Error>;
 /// sent or the client has gone.
 fn produce(
     index: &NewsIndex,
-    request: &SearchRequest,
+    request: &Valid<ExportRequest>,
     format: Format,
     sender: &mpsc::Sender<Chunk>,
 ) {
@@ -337,9 +320,9 @@ fn produce(
         }
         Flow::Continue
     });
-    let failure: Option<anyhow::Error> = match (exported, failed) {
-        (Err(err), _) => Some(err.into()),
-        (Ok(_), Some(err)) => Some(err.into()),
+    let failure: Option<String> = match (exported, failed) {
+        (Err(err), _) => Some(described(&err)),
+        (Ok(_), Some(err)) => Some(described(&err)),
         (Ok(articles), None) if !gone => match rows.take() {
             Ok(bytes) => {
                 if send(bytes) {
@@ -347,7 +330,7 @@ fn produce(
                 }
                 None
             }
-            Err(err) => Some(err.into()),
+            Err(err) => Some(described(&err)),
         },
         (Ok(articles), None) => {
             tracing::debug!(articles, "export stopped: the client went away");
@@ -355,7 +338,7 @@ fn produce(
         }
     };
     if let Some(err) = failure {
-        tracing::error!(error = format!("{err:#}"), "export broken off");
+        tracing::error!(error = err, "export broken off");
         // The error ends the body without its last chunk.
         let _ = sender.blocking_send(Err(std::io::Error::other("the export failed")));
     }

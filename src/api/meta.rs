@@ -7,9 +7,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::Uri;
 
-use super::AppState;
 use super::dto::{Health, ServiceInfo, StatsDto};
 use super::error::ApiError;
+use super::state::AppState;
 use crate::search;
 
 /// Says what this server is and where its endpoints are.

@@ -7,10 +7,11 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::dto::{ArticleLink, KeyCount, ValueCount};
 use super::error::{ApiError, ErrorBody};
-use super::extract::Params;
-use super::search::{any_of, day, histogram, invalid, number};
-use super::{AppState, openapi};
-use crate::search::person::{self, CoMention, PersonProfile, PersonQuote, PersonRequest};
+use super::params::{FilterParams, Params, histogram, invalid, number};
+use super::schema;
+use super::state::AppState;
+use crate::research::person::{self, CoMention, PersonProfile, PersonQuote, PersonRequest};
+use crate::search::Check;
 
 /// The longest name looked up, in characters: longer is no one's name.
 const MAX_NAME_CHARS: usize = 200;
@@ -26,42 +27,28 @@ pub struct PersonPath {
     name: String,
 }
 
-/// The query string, read as `GET /api/search` reads its own: every
-/// parameter as a list of text, empty meaning the default.
+/// What a person's page takes besides its filters (whose `person` keeps
+/// to the articles that also name any of those people).
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct PersonParams {
-    /// Only articles from this outlet, exactly but ignoring case; repeat
-    /// for any of several.
     #[serde(default)]
-    #[param(style = Form, explode)]
-    outlet: Vec<String>,
-    #[serde(default)]
-    #[param(schema_with = openapi::from)]
-    from: Vec<String>,
-    #[serde(default)]
-    #[param(schema_with = openapi::to)]
-    to: Vec<String>,
-    #[serde(default)]
-    #[param(schema_with = openapi::person_histogram)]
+    #[param(schema_with = schema::person_histogram)]
     histogram: Vec<String>,
     #[serde(default)]
-    #[param(schema_with = openapi::co_mentions)]
+    #[param(schema_with = schema::co_mentions)]
     co_mentions: Vec<String>,
     #[serde(default)]
-    #[param(schema_with = openapi::quotes)]
+    #[param(schema_with = schema::quotes)]
     quotes: Vec<String>,
 }
 
 impl PersonParams {
-    fn into_request(self, name: String) -> Result<PersonRequest, ApiError> {
+    fn read(self, name: String, filters: FilterParams) -> Result<PersonRequest, ApiError> {
         let defaults = PersonRequest::default();
         Ok(PersonRequest {
             name,
-            outlets: any_of(self.outlet),
-            from: day("from", self.from, true)?,
-            to: day("to", self.to, false)?,
+            filters: filters.read()?,
             histogram: histogram(self.histogram)?,
             co_mentions: number("co_mentions", self.co_mentions, defaults.co_mentions)?,
             quotes: number("quotes", self.quotes, defaults.quotes)?,
@@ -179,7 +166,7 @@ impl From<PersonProfile> for PersonResponse {
     path = "/api/people/{name}",
     operation_id = "get_person",
     tag = "people",
-    params(PersonPath, PersonParams),
+    params(PersonPath, FilterParams, PersonParams),
     responses(
         (status = 200, description = "The person's page.", body = PersonResponse),
         (status = 400, description = "A parameter is unknown, repeated, malformed or out of range, or the name is too long; the message says which.", body = ErrorBody),
@@ -189,7 +176,7 @@ impl From<PersonProfile> for PersonResponse {
 pub async fn show(
     State(state): State<AppState>,
     Path(PersonPath { name }): Path<PersonPath>,
-    Params(params): Params<PersonParams>,
+    Params((filters, params)): Params<(FilterParams, PersonParams)>,
 ) -> Result<Json<PersonResponse>, ApiError> {
     let length = name.chars().count();
     if length > MAX_NAME_CHARS {
@@ -197,15 +184,14 @@ pub async fn show(
             "the name is {length} characters long; no name is longer than {MAX_NAME_CHARS}"
         )));
     }
-    let request = params.into_request(name)?;
-    request.validate().map_err(invalid)?;
+    let request = params.read(name, filters)?.validate().map_err(invalid)?;
     state
         .read(
             move |index| match person::person(index, &request).map_err(invalid)? {
                 Some(profile) => Ok(Json(PersonResponse::from(profile))),
                 None => Err(ApiError::PersonNotFound {
                     suggestions: person::suggestions(index, &request.name).map_err(invalid)?,
-                    name: request.name,
+                    name: request.name.clone(),
                 }),
             },
         )

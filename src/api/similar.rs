@@ -10,23 +10,20 @@ use utoipa::{IntoParams, ToSchema};
 use super::articles::ArticlePath;
 use super::dto::ArticleLink;
 use super::error::{ApiError, ErrorBody};
-use super::extract::Params;
-use super::search::{invalid, number};
-use super::{AppState, openapi};
+use super::params::{Params, invalid, number};
+use super::schema;
+use super::state::AppState;
 use crate::article::ArticleId;
-use crate::search::similar::{self, Similar, SimilarHit};
-
-/// How many similar articles a request lists unless it says otherwise.
-pub const DEFAULT_LIMIT: usize = 10;
+use crate::research::similar::{self, DEFAULT_LIMIT, Similar, SimilarHit, SimilarRequest};
+use crate::search::Check;
 
 /// The query string of `GET /api/articles/{id}/similar`, read as the
 /// search's is.
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SimilarParams {
     #[serde(default)]
-    #[param(schema_with = openapi::similar_limit)]
+    #[param(schema_with = schema::similar_limit)]
     limit: Vec<String>,
 }
 
@@ -83,17 +80,18 @@ impl From<SimilarHit> for SimilarHitDto {
 pub async fn similar(
     State(state): State<AppState>,
     Path(ArticlePath { id }): Path<ArticlePath>,
-    Params(params): Params<SimilarParams>,
+    Params((params,)): Params<(SimilarParams,)>,
 ) -> Result<Json<SimilarResponse>, ApiError> {
     let started = Instant::now();
     let id = ArticleId::parse(&id).map_err(|_| ApiError::ArticleNotFound(id))?;
-    let limit = number("limit", params.limit, DEFAULT_LIMIT)?;
-    similar::check_limit(limit).map_err(invalid)?;
+    let request = SimilarRequest {
+        id: id.clone(),
+        limit: number("limit", params.limit, DEFAULT_LIMIT)?,
+    }
+    .validate()
+    .map_err(invalid)?;
     let found = state
-        .read({
-            let id = id.clone();
-            move |index| similar::similar(index, &id, limit).map_err(invalid)
-        })
+        .read(move |index| similar::similar(index, &request).map_err(invalid))
         .await?;
     let Some(Similar { terms, hits }) = found else {
         return Err(ApiError::ArticleNotFound(id.to_string()));

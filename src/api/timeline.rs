@@ -7,44 +7,29 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::error::{ApiError, ErrorBody};
-use super::extract::Params;
-use super::search::{any_of, day, invalid, single};
-use super::{AppState, openapi};
-use crate::search::timeline::{
+use super::params::{FilterParams, Params, invalid, word};
+use super::schema;
+use super::state::AppState;
+use crate::research::timeline::{
     self, Interval, MAX_QUERIES, Period, Series, Timeline, TimelineRequest,
 };
+use crate::search::Check;
 
-/// The query string as sent, read as `GET /api/search` reads its own: every
-/// parameter a list of text, so that a repeated or malformed one gets our
-/// message and an empty one means the default.
+/// What a timeline takes besides its filters: the queries to count and
+/// the interval.
 #[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct TimelineParams {
     #[serde(default)]
-    #[param(schema_with = openapi::queries, style = Form, explode)]
+    #[param(schema_with = schema::queries, style = Form, explode)]
     q: Vec<String>,
-    /// An outlet, exactly but ignoring case; repeat for any of several.
     #[serde(default)]
-    #[param(style = Form, explode)]
-    outlet: Vec<String>,
-    /// A person, exactly but ignoring case; repeat for any of several.
-    #[serde(default)]
-    #[param(style = Form, explode)]
-    person: Vec<String>,
-    #[serde(default)]
-    #[param(schema_with = openapi::from)]
-    from: Vec<String>,
-    #[serde(default)]
-    #[param(schema_with = openapi::to)]
-    to: Vec<String>,
-    #[serde(default)]
-    #[param(schema_with = openapi::interval)]
+    #[param(schema_with = schema::interval)]
     interval: Vec<String>,
 }
 
 impl TimelineParams {
-    fn into_request(self) -> Result<TimelineRequest, ApiError> {
+    fn read(self, filters: FilterParams) -> Result<TimelineRequest, ApiError> {
         if self.q.len() > MAX_QUERIES {
             return Err(ApiError::InvalidParameter(format!(
                 "q is given {} times; a timeline compares at most {MAX_QUERIES} queries: drop \
@@ -61,14 +46,13 @@ impl TimelineParams {
         };
         Ok(TimelineRequest {
             queries,
-            outlets: any_of(self.outlet),
-            people: any_of(self.person),
-            from: day("from", self.from, true)?,
-            to: day("to", self.to, false)?,
-            interval: match single("interval", self.interval)? {
-                None => Interval::default(),
-                Some(text) => Interval::parse(text.trim()).map_err(invalid)?,
-            },
+            filters: filters.read()?,
+            interval: word(
+                "interval",
+                self.interval,
+                Interval::default(),
+                Interval::parse,
+            )?,
         })
     }
 }
@@ -177,7 +161,7 @@ impl From<Series> for TimelineSeries {
     path = "/api/timeline",
     operation_id = "timeline",
     tag = "search",
-    params(TimelineParams),
+    params(TimelineParams, FilterParams),
     responses(
         (status = 200, description = "The intervals, with the filtered archive's count in each, and one series a query.", body = TimelineResponse),
         (status = 400, description = "A parameter is unknown, repeated, malformed or out of range, or more queries are given than a timeline compares; the message says which.", body = ErrorBody),
@@ -185,10 +169,9 @@ impl From<Series> for TimelineSeries {
 )]
 pub async fn timeline(
     State(state): State<AppState>,
-    Params(params): Params<TimelineParams>,
+    Params((params, filters)): Params<(TimelineParams, FilterParams)>,
 ) -> Result<Json<TimelineResponse>, ApiError> {
-    let request = params.into_request()?;
-    request.validate().map_err(invalid)?;
+    let request = params.read(filters)?.validate().map_err(invalid)?;
     let found = state
         .read(move |index| timeline::timeline(index, &request).map_err(invalid))
         .await?;

@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use super::SearchArgs;
 use crate::api::dto::SearchResponse;
 use crate::index::NewsIndex;
-use crate::search::{self, Collapse, SearchRequest, Sort, query::period};
+use crate::search::{self, Check, Collapse, Filters, SearchRequest, Sort, query::period};
 
 pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     let day = |name: &str, text: &Option<String>, start: bool| -> anyhow::Result<_> {
@@ -22,10 +22,12 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     };
     let request = SearchRequest {
         query: args.query.join(" "),
-        outlets: args.outlet,
-        people: args.person,
-        from: day("from", &args.from, true)?,
-        to: day("to", &args.to, false)?,
+        filters: Filters {
+            outlets: args.outlet,
+            people: args.person,
+            from: day("from", &args.from, true)?,
+            to: day("to", &args.to, false)?,
+        },
         sort: Sort::parse(&args.sort)?,
         limit: args.limit,
         offset: args.offset,
@@ -44,8 +46,9 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let index = NewsIndex::open_or_create(path)?.with_aliases(args.aliases.load()?);
+    let request = request.validate()?;
     let results = search::search(&index, &request)?;
-    let response = SearchResponse::from(results);
+    let response = SearchResponse::new(results, Vec::new());
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.json {

@@ -17,31 +17,11 @@ use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::Query;
 use tantivy::{DateTime, DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
+use super::error::Error;
 use super::facets::{FacetCollector, FacetCounts};
-use super::{Error, Sort};
+use super::request::Sort;
 use crate::index::schema::names;
 use crate::text::names::name_key;
-
-/// Whether copies of one story are collapsed into one hit.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Collapse {
-    /// Every matching article is a hit.
-    #[default]
-    None,
-    /// One hit per story: its earliest matching copy.
-    Story,
-}
-
-impl Collapse {
-    pub fn parse(text: &str) -> Result<Collapse, Error> {
-        match text {
-            "story" => Ok(Collapse::Story),
-            other => Err(Error::Invalid(format!(
-                "collapse {other:?} is not known: use story, or leave it out"
-            ))),
-        }
-    }
-}
 
 /// What a collapsed hit says of its story.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -433,8 +413,14 @@ mod tests {
     use super::*;
     use crate::article::{Article, PublicationDate};
     use crate::index::{NewsIndex, WriterOptions, test_article};
-    use crate::search::{Histogram, SearchRequest, SearchResults, search};
+    use crate::search::{
+        Check, Collapse, FacetValue, Filters, Histogram, SearchRequest, SearchResults,
+    };
     use crate::text::perturb::{Kind, Rng, Text, copy};
+
+    fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResults, Error> {
+        crate::search::search(index, &request.clone().validate()?)
+    }
 
     /// (id, outlet, date, which sample body, copy seed or none).
     type Spec = (
@@ -555,7 +541,7 @@ mod tests {
     #[test]
     fn totals_facets_and_the_histogram_count_stories() {
         let results = collapsed(&index(), SearchRequest::default());
-        let facet = |values: &[crate::search::FacetValue]| -> Vec<(String, u64)> {
+        let facet = |values: &[FacetValue]| -> Vec<(String, u64)> {
             values.iter().map(|v| (v.value.clone(), v.count)).collect()
         };
         assert_eq!(
@@ -605,7 +591,10 @@ mod tests {
         let gazette = collapsed(
             &index,
             SearchRequest {
-                outlets: vec!["harbour gazette".into()],
+                filters: Filters {
+                    outlets: vec!["harbour gazette".into()],
+                    ..Filters::default()
+                },
                 ..SearchRequest::default()
             },
         );

@@ -14,6 +14,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::query::{KeywordField, Node, TextField};
+use super::request::Filters;
 use crate::article::day_start;
 use crate::index::analyzer::{self, tokens};
 use crate::index::schema::{names, to_tantivy};
@@ -299,6 +300,31 @@ impl Compiler {
             Box::new(BooleanQuery::new(terms)),
             0.0,
         ))
+    }
+
+    /// A request's filters as queries: any of the outlets, any of the
+    /// people, and the date range.
+    pub fn filters(&mut self, filters: &Filters) -> Vec<Box<dyn Query>> {
+        let fields = self.fields;
+        let mut queries: Vec<Box<dyn Query>> = Vec::new();
+        for (values, field) in [
+            (&filters.outlets, fields.outlet),
+            (&filters.people, fields.people),
+        ] {
+            let values: Vec<&String> = values.iter().filter(|v| !v.trim().is_empty()).collect();
+            if values.is_empty() {
+                continue;
+            }
+            let any: Vec<(Occur, Box<dyn Query>)> = values
+                .into_iter()
+                .map(|value| (Occur::Should, self.keyword(field, value)))
+                .collect();
+            queries.push(Box::new(BooleanQuery::new(any)));
+        }
+        if filters.from.is_some() || filters.to.is_some() {
+            queries.push(self.dates(filters.from, filters.to));
+        }
+        queries
     }
 
     /// Publication days from `from` to `to`, both included.

@@ -117,7 +117,7 @@ impl FacetCounts {
 }
 
 /// The day a number of days since the epoch falls on.
-pub(super) fn date(days_since_epoch: i64) -> Option<jiff::civil::Date> {
+pub fn date(days_since_epoch: i64) -> Option<jiff::civil::Date> {
     day_of(DateTime::from_timestamp_secs(
         days_since_epoch.checked_mul(SECONDS_PER_DAY)?,
     ))

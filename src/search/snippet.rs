@@ -255,7 +255,7 @@ fn clip_end(body: &str, start: usize, limit: usize, at_least: usize) -> usize {
         .max(at_least)
 }
 
-pub(super) fn floor_boundary(text: &str, mut i: usize) -> usize {
+pub fn floor_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;
     }

@@ -297,6 +297,7 @@ async fn every_documented_search_parameter_is_accepted() {
     let names: BTreeSet<&str> = person.iter().map(|p| p["name"].as_str().unwrap()).collect();
     let values = [
         ("outlet", "Coast+News"),
+        ("person", "Maria+Lopez"),
         ("from", "2024-11"),
         ("to", "2025"),
         ("histogram", "day"),

@@ -41,6 +41,32 @@ async fn a_persons_counts_agree_with_a_search_for_them() {
 }
 
 #[tokio::test]
+async fn a_person_filter_keeps_a_page_to_the_articles_naming_both() {
+    let app = TestApp::with_fixtures_and_sample();
+    let (name, other) = ("Volodymyr Zelensky", "Keir Starmer");
+    let page = person(&app, name, &format!("person={}", encode(other))).await;
+    let both = app
+        .search(&format!(
+            "person={}&limit=0&q={}",
+            encode(other),
+            encode(&format!("person:\"{name}\""))
+        ))
+        .await;
+    assert!(total(&both) > 0, "{both}");
+    assert_eq!(page["articles"].as_u64(), Some(total(&both)));
+    let alone = person(&app, name, "").await;
+    assert!(
+        page["articles"].as_u64() < alone["articles"].as_u64(),
+        "{page}"
+    );
+    // Lift is counted against the articles the filters leave.
+    let filtered = app
+        .search(&format!("person={}&limit=0", encode(other)))
+        .await;
+    assert_eq!(page["archive_articles"].as_u64(), Some(total(&filtered)));
+}
+
+#[tokio::test]
 async fn any_spelling_finds_the_person_and_an_unknown_name_is_a_404_with_suggestions() {
     let app = TestApp::with_sample();
     let page = person(&app, "Volodymyr Zelensky", "").await;

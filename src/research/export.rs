@@ -10,9 +10,27 @@
 use tantivy::query::EnableScoring;
 use tantivy::{DocSet, TERMINATED, TantivyDocument};
 
-use super::{Error, Matching, SearchRequest, matching, with_directory_names};
 use crate::article::Article;
 use crate::index::{NewsIndex, StoryId};
+use crate::search::{
+    Check, Error, Filters, Matching, Valid, check_query, matching, with_directory_names,
+};
+
+/// What to export: the articles a query matches within the filters.
+#[derive(Debug, Clone, Default)]
+pub struct ExportRequest {
+    /// In the query language; empty for every article the filters leave.
+    pub query: String,
+    pub filters: Filters,
+}
+
+impl Check for ExportRequest {
+    /// The query's size and the filters.
+    fn check(&self) -> Result<(), Error> {
+        check_query(&self.query)?;
+        self.filters.check()
+    }
+}
 
 /// An article as exported: everything the index keeps of it.
 #[derive(Debug, Clone)]
@@ -30,21 +48,19 @@ pub enum Flow {
 }
 
 /// Hands every article matching `request`'s query and filters to `take`,
-/// in index order, until `take` says stop. `request`'s paging, sort, facets
-/// and significant terms mean nothing here. Returns how many were handed
+/// in index order, until `take` says stop. Returns how many were handed
 /// over.
 ///
 /// The cost is one pass over the matching documents and one stored
 /// document read at a time; nothing is gathered.
 pub fn export(
     index: &NewsIndex,
-    request: &SearchRequest,
+    request: &Valid<ExportRequest>,
     mut take: impl FnMut(Exported) -> Flow,
 ) -> Result<u64, Error> {
-    request.validate()?;
     let searcher = index.searcher();
     let people = index.people(&searcher)?;
-    let Matching { query, .. } = matching(index, people.clone(), request);
+    let Matching { query, .. } = matching(index, people.clone(), &request.query, &request.filters);
     let weight = query.weight(EnableScoring::disabled_from_searcher(&searcher))?;
     let fields = index.fields();
     let mut handed = 0;
@@ -78,6 +94,15 @@ pub fn export(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::SearchRequest;
+
+    fn export(
+        index: &NewsIndex,
+        request: &ExportRequest,
+        take: impl FnMut(Exported) -> Flow,
+    ) -> Result<u64, Error> {
+        super::export(index, &request.clone().validate()?, take)
+    }
     use crate::article::ArticleId;
     use crate::index::WriterOptions;
 
@@ -101,9 +126,9 @@ mod tests {
         writer.delete(&ArticleId::parse("a3").unwrap()).unwrap();
         writer.commit().unwrap();
 
-        let request = SearchRequest {
+        let request = ExportRequest {
             query: "ferry".to_string(),
-            ..SearchRequest::default()
+            ..ExportRequest::default()
         };
         let mut ids = Vec::new();
         let handed = export(&index, &request, |exported| {
@@ -122,7 +147,7 @@ mod tests {
         assert_eq!(ids, expected);
 
         let mut taken = 0;
-        let handed = export(&index, &SearchRequest::default(), |_| {
+        let handed = export(&index, &ExportRequest::default(), |_| {
             taken += 1;
             if taken == 4 {
                 Flow::Stop
@@ -151,11 +176,17 @@ mod tests {
             ("-\"today ferry\"", 5),
             ("news -\"news today\"", 0),
         ] {
-            let request = SearchRequest {
+            let search = SearchRequest {
                 query: query.to_string(),
                 ..SearchRequest::default()
             };
-            let found = crate::search::search(&index, &request).unwrap().total;
+            let found = crate::search::search(&index, &search.validate().unwrap())
+                .unwrap()
+                .total;
+            let request = ExportRequest {
+                query: query.to_string(),
+                ..ExportRequest::default()
+            };
             let exported = export(&index, &request, |_| Flow::Continue).unwrap();
             assert_eq!((found, exported), (expected, expected as u64), "{query}");
         }

@@ -22,15 +22,37 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
 
-use super::compile::Compiler;
 use super::words::{Words, doc_freqs};
-use super::{Error, with_directory_names};
 use crate::article::{Article, ArticleId};
 use crate::index::{NewsIndex, StoryId, analyzer};
+use crate::search::compile::Compiler;
+use crate::search::{Check, Error, Valid, with_directory_names};
 use crate::text::names::name_key;
 
 /// The most similar articles one request may ask for.
 pub const MAX_LIMIT: usize = 50;
+/// How many similar articles a request lists unless it says otherwise.
+pub const DEFAULT_LIMIT: usize = 10;
+
+/// Which article to find others like, and how many.
+#[derive(Debug, Clone)]
+pub struct SimilarRequest {
+    pub id: ArticleId,
+    pub limit: usize,
+}
+
+impl Check for SimilarRequest {
+    /// At most [`MAX_LIMIT`] articles.
+    fn check(&self) -> Result<(), Error> {
+        if self.limit > MAX_LIMIT {
+            return Err(Error::Invalid(format!(
+                "limit {} is too large: ask for at most {MAX_LIMIT} similar articles",
+                self.limit
+            )));
+        }
+        Ok(())
+    }
+}
 
 /// How many of the article's words the search looks for: enough to pin
 /// down a topic, few enough for the search to cost what a long query does.
@@ -78,8 +100,11 @@ struct Weighed {
 
 /// The `limit` articles most like the article `id`; `None` when no article
 /// has that id.
-pub fn similar(index: &NewsIndex, id: &ArticleId, limit: usize) -> Result<Option<Similar>, Error> {
-    check_limit(limit)?;
+pub fn similar(
+    index: &NewsIndex,
+    request: &Valid<SimilarRequest>,
+) -> Result<Option<Similar>, Error> {
+    let (id, limit) = (&request.id, request.limit);
     let searcher = index.searcher();
     let fields = *index.fields();
     let Some(address) = address_of(&searcher, fields.id, id)? else {
@@ -182,16 +207,6 @@ pub fn similar(index: &NewsIndex, id: &ArticleId, limit: usize) -> Result<Option
         terms: weighed.into_iter().map(|word| word.form).collect(),
         hits,
     }))
-}
-
-/// Checks that `limit` is at most [`MAX_LIMIT`].
-pub fn check_limit(limit: usize) -> Result<(), Error> {
-    if limit > MAX_LIMIT {
-        return Err(Error::Invalid(format!(
-            "limit {limit} is too large: ask for at most {MAX_LIMIT} similar articles"
-        )));
-    }
-    Ok(())
 }
 
 /// Where the article `id` is.

@@ -14,16 +14,20 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use jiff::civil::Date;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query};
 use tantivy::{DateTime, Order, Searcher, TantivyDocument};
 
-use super::compile::Compiler;
-use super::facets::{FacetCollector, FacetCounts, top};
-use super::{Error, FACET_SIZE, FacetValue, Histogram, SearchRequest, filters};
 use crate::article::{Article, lede};
 use crate::index::{NewsIndex, People, schema::names};
+use crate::search::compile::Compiler;
+use crate::search::facets::{FacetCollector, FacetCounts, top};
+use crate::search::{
+    Check, Error, FACET_SIZE, FacetValue, Filters, Histogram, Valid, with_directory_names,
+};
+use crate::text::names::name_key;
+use crate::text::people::directory::Directory;
+use crate::text::people::extract::Rules;
 use crate::text::quotes::{self, Names};
 
 /// The most articles whose bodies are read for quotes: the newest ones.
@@ -43,10 +47,9 @@ const SUGGESTIONS: usize = 5;
 pub struct PersonRequest {
     /// Any spelling the directory knows.
     pub name: String,
-    /// Only articles from any of these outlets.
-    pub outlets: Vec<String>,
-    pub from: Option<Date>,
-    pub to: Option<Date>,
+    /// Only the articles these leave: their people, the articles that also
+    /// name any of them.
+    pub filters: Filters,
     pub histogram: Histogram,
     /// How many people named with them to list.
     pub co_mentions: usize,
@@ -58,9 +61,7 @@ impl Default for PersonRequest {
     fn default() -> PersonRequest {
         PersonRequest {
             name: String::new(),
-            outlets: Vec::new(),
-            from: None,
-            to: None,
+            filters: Filters::default(),
             histogram: Histogram::Month,
             co_mentions: 10,
             quotes: 10,
@@ -68,9 +69,9 @@ impl Default for PersonRequest {
     }
 }
 
-impl PersonRequest {
-    /// Checks the limits and the date range.
-    pub fn validate(&self) -> Result<(), Error> {
+impl Check for PersonRequest {
+    /// The limits and the filters.
+    fn check(&self) -> Result<(), Error> {
         if self.co_mentions > MAX_CO_MENTIONS {
             return Err(Error::Invalid(format!(
                 "co_mentions {} is too large: ask for at most {MAX_CO_MENTIONS}",
@@ -83,21 +84,7 @@ impl PersonRequest {
                 self.quotes
             )));
         }
-        self.as_search().validate()
-    }
-
-    /// The request's filters, as a search would give them.
-    fn as_search(&self) -> SearchRequest {
-        SearchRequest {
-            outlets: self.outlets.clone(),
-            from: self.from,
-            to: self.to,
-            ..SearchRequest::default()
-        }
-    }
-
-    fn filtered(&self) -> bool {
-        !self.outlets.is_empty() || self.from.is_some() || self.to.is_some()
+        self.filters.check()
     }
 }
 
@@ -148,9 +135,11 @@ pub struct PersonProfile {
 
 /// The page of `request.name`, or `None` when the directory knows no
 /// such person.
-pub fn person(index: &NewsIndex, request: &PersonRequest) -> Result<Option<PersonProfile>, Error> {
+pub fn person(
+    index: &NewsIndex,
+    request: &Valid<PersonRequest>,
+) -> Result<Option<PersonProfile>, Error> {
     let started = Instant::now();
-    request.validate()?;
     let searcher = index.searcher();
     let people = index.people(&searcher)?;
     let Some(id) = find(&people.directory, &request.name) else {
@@ -159,7 +148,7 @@ pub fn person(index: &NewsIndex, request: &PersonRequest) -> Result<Option<Perso
     let name = people.directory.name(id).to_string();
 
     let mut compiler = Compiler::new(index, people.clone());
-    let filters = filters(&mut compiler, &request.as_search());
+    let filters = compiler.filters(&request.filters);
     let mut clauses = vec![(Occur::Must, compiler.keyword(index.fields().people, &name))];
     clauses.extend(filters.iter().map(|f| (Occur::Must, f.box_clone())));
     let query = BooleanQuery::new(clauses);
@@ -203,10 +192,10 @@ pub fn person(index: &NewsIndex, request: &PersonRequest) -> Result<Option<Perso
 
 /// The person `name` names: as written, else without its titles ("Mr.
 /// Zelensky", "President Volodymyr Zelensky").
-fn find(directory: &crate::text::people::directory::Directory, name: &str) -> Option<usize> {
+fn find(directory: &Directory, name: &str) -> Option<usize> {
     directory.person(name).or_else(|| {
         let words: Vec<&str> = name.split_whitespace().collect();
-        let rules = crate::text::people::extract::Rules::builtin();
+        let rules = Rules::builtin();
         let mut start = 0;
         while start < words.len() {
             match rules.title_len(&words[start..]) {
@@ -228,7 +217,7 @@ fn totals(
     request: &PersonRequest,
     filters: Vec<Box<dyn Query>>,
 ) -> Result<(u64, Arc<Vec<u64>>), Error> {
-    if request.filtered() {
+    if request.filters.any() {
         let clauses = filters.into_iter().map(|f| (Occur::Must, f)).collect();
         let (n, totals) = per_person(searcher, people, &BooleanQuery::new(clauses))?;
         return Ok((n, Arc::new(totals)));
@@ -359,8 +348,8 @@ fn read_quotes(
 
 /// An article as a quote links to it: people as the directory names them,
 /// and of the body only what stands in for a missing title.
-fn shown(article: Article, directory: &crate::text::people::directory::Directory) -> Article {
-    let mut article = super::with_directory_names(article, directory);
+fn shown(article: Article, directory: &Directory) -> Article {
+    let mut article = with_directory_names(article, directory);
     article.body = match article.title {
         Some(_) => String::new(),
         None => lede(&article.body),
@@ -376,7 +365,7 @@ pub fn suggestions(index: &NewsIndex, name: &str) -> Result<Vec<String>, Error> 
     let searcher = index.searcher();
     let people = index.people(&searcher)?;
     let totals = archive_counts(&searcher, &people)?;
-    let key = crate::text::names::name_key(name);
+    let key = name_key(name);
     // A few words are enough to suggest from; a long text is no name.
     let words: Vec<&str> = key.split(' ').filter(|w| w.len() >= 3).take(4).collect();
     let directory = &people.directory;
@@ -388,7 +377,7 @@ pub fn suggestions(index: &NewsIndex, name: &str) -> Result<Vec<String>, Error> 
             )
         })
         .filter(|(_, candidate)| {
-            crate::text::names::name_key(candidate)
+            name_key(candidate)
                 .split(' ')
                 .any(|word| words.iter().any(|w| alike(w, word)))
         })

@@ -12,12 +12,10 @@
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
-use tantivy::query::AllQuery;
 
-use super::compile::Compiler;
-use super::facets::{DayCollector, date};
-use super::{Error, SearchRequest, check_query, filtered, filters, query};
 use crate::index::NewsIndex;
+use crate::search::facets::{DayCollector, date};
+use crate::search::{Check, Error, Filters, Valid, check_query, matching};
 
 /// The most queries one timeline compares: more lines than this make a
 /// chart nobody can read, and each costs a pass over its matches.
@@ -133,20 +131,13 @@ pub struct TimelineRequest {
     /// Each a query in the query language; an empty one counts every
     /// article the filters leave.
     pub queries: Vec<String>,
-    /// Any of these outlets (exact, ignoring case).
-    pub outlets: Vec<String>,
-    /// Any of these people (exact, ignoring case).
-    pub people: Vec<String>,
-    /// Published on or after this day.
-    pub from: Option<Date>,
-    /// Published on or before this day.
-    pub to: Option<Date>,
+    pub filters: Filters,
     pub interval: Interval,
 }
 
-impl TimelineRequest {
-    /// Checks the number of queries, each query's size and the date range.
-    pub fn validate(&self) -> Result<(), Error> {
+impl Check for TimelineRequest {
+    /// The number of queries, each query's size and the filters.
+    fn check(&self) -> Result<(), Error> {
         if self.queries.is_empty() {
             return Err(Error::Invalid(
                 "give at least one query to count over time".to_string(),
@@ -162,18 +153,7 @@ impl TimelineRequest {
         for query in &self.queries {
             check_query(query)?;
         }
-        self.filters().validate()
-    }
-
-    /// The filters as a search with no query of its own.
-    fn filters(&self) -> SearchRequest {
-        SearchRequest {
-            outlets: self.outlets.clone(),
-            people: self.people.clone(),
-            from: self.from,
-            to: self.to,
-            ..SearchRequest::default()
-        }
+        self.filters.check()
     }
 }
 
@@ -226,34 +206,27 @@ pub struct Timeline {
 /// The cost is one pass over the articles the filters leave and one over
 /// each query's matches, reading the `day` fast column once a match, plus
 /// the intervals (at most [`MAX_INTERVALS`]) a series.
-pub fn timeline(index: &NewsIndex, request: &TimelineRequest) -> Result<Timeline, Error> {
+pub fn timeline(index: &NewsIndex, request: &Valid<TimelineRequest>) -> Result<Timeline, Error> {
     let started = Instant::now();
-    request.validate()?;
-    let filters_only = request.filters();
     let searcher = index.searcher();
     let people = index.people(&searcher)?;
 
-    let mut compiler = Compiler::new(index, people.clone());
-    let base = filtered(Box::new(AllQuery), filters(&mut compiler, &filters_only));
-    let base = searcher.search(&*base, &DayCollector)?;
+    let base = matching(index, people.clone(), "", &request.filters);
+    let base = searcher.search(&*base.query, &DayCollector)?;
     let (axis, coarsened) = Axis::fitting(request.interval, &base.sorted_days())?;
 
     let mut warnings: Vec<String> = coarsened.into_iter().collect();
     let mut series = Vec::with_capacity(request.queries.len());
     for text in &request.queries {
-        let mut compiler = Compiler::new(index, people.clone());
-        let narrowing = filters(&mut compiler, &filters_only);
-        let parsed = query::parse(text);
-        let compiled = compiler.compile(parsed.root.as_ref());
+        let matched = matching(index, people.clone(), text, &request.filters);
         warnings.extend(
-            parsed
+            matched
                 .warnings
                 .into_iter()
-                .chain(compiled.warnings)
                 .map(|warning| format!("in {text:?}: {warning}")),
         );
-        let matched = searcher.search(&*filtered(compiled.query, narrowing), &DayCollector)?;
-        series.push(axis.series(text, &matched.sorted_days(), matched.undated));
+        let counted = searcher.search(&*matched.query, &DayCollector)?;
+        series.push(axis.series(text, &counted.sorted_days(), counted.undated));
     }
     Ok(Timeline {
         interval: axis.interval,
@@ -570,12 +543,13 @@ mod tests {
     fn request(queries: &[&str]) -> TimelineRequest {
         TimelineRequest {
             queries: queries.iter().map(|q| q.to_string()).collect(),
-            outlets: Vec::new(),
-            people: Vec::new(),
-            from: None,
-            to: None,
+            filters: Filters::default(),
             interval: Interval::Month,
         }
+    }
+
+    fn timeline(index: &NewsIndex, request: &TimelineRequest) -> Result<Timeline, Error> {
+        super::timeline(index, &request.clone().validate()?)
     }
 
     #[test]
@@ -604,7 +578,7 @@ mod tests {
     fn filters_narrow_the_base_and_the_axis_and_warnings_name_their_query() {
         let index = archive();
         let mut narrowed = request(&["ceasefire", "talks AND ("]);
-        narrowed.outlets = vec!["gazette".to_string()];
+        narrowed.filters.outlets = vec!["gazette".to_string()];
         narrowed.interval = Interval::Week;
         let found = timeline(&index, &narrowed).unwrap();
         let labels: Vec<&str> = found.periods.iter().map(|p| p.label.as_str()).collect();
@@ -624,7 +598,7 @@ mod tests {
         );
 
         let mut dated = request(&["ceasefire"]);
-        dated.from = Some(Date::constant(2025, 1, 10));
+        dated.filters.from = Some(Date::constant(2025, 1, 10));
         dated.interval = Interval::Day;
         let found = timeline(&index, &dated).unwrap();
         assert_eq!(found.periods.first().unwrap().label, "2025-01-20");
@@ -645,8 +619,8 @@ mod tests {
             Err(Error::Invalid(_))
         ));
         let mut backwards = request(&["ferry"]);
-        backwards.from = Some(Date::constant(2025, 2, 1));
-        backwards.to = Some(Date::constant(2025, 1, 1));
+        backwards.filters.from = Some(Date::constant(2025, 2, 1));
+        backwards.filters.to = Some(Date::constant(2025, 1, 1));
         assert!(matches!(
             timeline(&index, &backwards),
             Err(Error::Invalid(_))

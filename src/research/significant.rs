@@ -12,6 +12,9 @@
 //! stored articles are read and analysed (each up to
 //! [`MAX_ANALYSED_BYTES`](super::words::MAX_ANALYSED_BYTES)), and at most
 //! [`MAX_CANDIDATES`] words have their document frequency looked up.
+//!
+//! [`search`] answers a search with its significant terms, both from one
+//! state of the index.
 
 use std::collections::HashSet;
 
@@ -21,10 +24,10 @@ use tantivy::query::Query;
 use tantivy::schema::Value;
 use tantivy::{Searcher, TantivyDocument};
 
-use super::Error;
-use super::compile::Terms;
 use super::words::{MAX_ANALYSED_BYTES, Stem, Words, doc_freqs};
 use crate::index::{NewsIndex, StoryId, analyzer};
+use crate::search::compile::Terms;
+use crate::search::{Check, Error, SearchRequest, SearchResults, Valid, matching, search_in};
 
 /// The most significant terms one search may ask for.
 pub const MAX_TERMS: usize = 50;
@@ -52,6 +55,48 @@ pub struct SignificantTerm {
     pub count: u64,
     /// Its JLH score: the more positive, the more distinctive.
     pub score: f64,
+}
+
+/// A search, checked already, and how many of its significant terms to
+/// find.
+#[derive(Debug, Clone)]
+pub struct TermsRequest {
+    pub search: Valid<SearchRequest>,
+    /// 0 finds none.
+    pub terms: usize,
+}
+
+impl Check for TermsRequest {
+    /// The number of terms.
+    fn check(&self) -> Result<(), Error> {
+        if self.terms > MAX_TERMS {
+            return Err(Error::Invalid(format!(
+                "terms {} is too many: ask for at most {MAX_TERMS} significant terms",
+                self.terms
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// A search's results and its `terms` most significant terms, from one
+/// state of the index.
+pub fn search(
+    index: &NewsIndex,
+    request: &Valid<TermsRequest>,
+) -> Result<(SearchResults, Vec<SignificantTerm>), Error> {
+    let searcher = index.searcher();
+    let search = &request.search;
+    let results = search_in(index, &searcher, search)?;
+    let terms = match request.terms {
+        0 => Vec::new(),
+        size => {
+            let people = index.people(&searcher)?;
+            let found = matching(index, people, &search.query, &search.filters);
+            terms(index, &searcher, &*found.query, &found.highlight, size)?
+        }
+    };
+    Ok((results, terms))
 }
 
 /// The `size` most significant terms of the matches of `query`, leaving
@@ -199,12 +244,15 @@ mod tests {
 
     /// The five most significant terms of a search for `query`.
     fn significant(index: &NewsIndex, query: &str) -> Vec<SignificantTerm> {
-        let request = super::super::SearchRequest {
+        let plain = SearchRequest {
             query: query.to_string(),
-            terms: 5,
             ..Default::default()
         };
-        super::super::search(index, &request).unwrap().facets.terms
+        let request = TermsRequest {
+            search: plain.validate().unwrap(),
+            terms: 5,
+        };
+        search(index, &request.validate().unwrap()).unwrap().1
     }
 
     #[test]

@@ -13,7 +13,7 @@ use tantivy::schema::Field;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
-use super::snippet::floor_boundary;
+use crate::search::snippet::floor_boundary;
 
 /// How much of a text is analysed, in bytes: far more than any news
 /// article's body, so that one huge document costs a request no more than a
