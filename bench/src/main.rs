@@ -19,7 +19,7 @@ mod run;
 mod soak;
 mod sqlite;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -286,51 +286,17 @@ fn main() -> ExitCode {
     }
 }
 
+/// Runs one subcommand; the exit code says whether what it checked passed.
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Run(args) => {
-            let writer = WriterOptions::default();
-            let plan = run::Plan {
-                sizes: args.sizes,
-                peers_up_to: args.peers_up_to,
-                sqlite: !args.no_sqlite,
-                postgres: (!args.no_postgres).then_some(args.postgres),
-                queries: args.queries,
-                clients: args.clients,
-                seed: args.seed,
-                shared: args.shared,
-                work: args.work,
-                json: args.json,
-                threads: writer.threads,
-                writer_memory_bytes: writer.memory_bytes,
-                keep: args.keep,
-            };
-            run::run(&plan)?;
-        }
+        Command::Run(args) => benchmark(args)?,
         Command::Corpus {
             articles,
             seed,
             copies,
             shared,
             out,
-        } => {
-            let pool = corpus::Pool::read(&shared)?;
-            std::fs::create_dir_all(&out)?;
-            let written = corpus::write(
-                &pool,
-                seed,
-                articles,
-                copies,
-                &out.join("corpus.ndjson"),
-                &out.join("rows.ndjson"),
-            )?;
-            eprintln!(
-                "wrote {} articles, {:.1} MB of text, to {}",
-                written.articles,
-                written.text_bytes as f64 / 1e6,
-                out.display()
-            );
-        }
+        } => write_corpus(articles, seed, copies, &shared, &out)?,
         Command::Features {
             index,
             rows,
@@ -359,84 +325,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             target,
             threads,
             writer_memory_mb,
-        } => {
-            let memory_bytes = writer_memory_mb * 1024 * 1024;
-            match engine {
-                LoadEngine::Newsdesk => newsdesk::load_index_only(
-                    &rows,
-                    &target,
-                    WriterOptions {
-                        threads,
-                        memory_bytes,
-                    },
-                )?,
-                LoadEngine::Tantivy => raw_tantivy::load(&rows, &target, threads, memory_bytes)?,
-                LoadEngine::Sqlite => sqlite::load(&rows, &target)?,
-            }
-        }
+        } => load(engine, &rows, &target, threads, writer_memory_mb)?,
         Command::Query {
             engine,
             target,
             queries,
             clients,
             out,
-        } => {
-            let queries: Vec<query::Query> = serde_json::from_str(
-                &std::fs::read_to_string(&queries)
-                    .with_context(|| format!("{}", queries.display()))?,
-            )?;
-            let run = match engine {
-                QueryEngine::Newsdesk => {
-                    let log = out.with_extension("log");
-                    let server = newsdesk::Server::start(&target, &log)?;
-                    let mut run = measure::drive(&|| server.client(), &queries, &clients)?;
-                    run.peak_rss_bytes = server.peak_rss_bytes();
-                    run
-                }
-                QueryEngine::Tantivy => {
-                    let engine = raw_tantivy::RawTantivy::open(&target)?;
-                    measure::drive(&|| engine.client(), &queries, &clients)?
-                }
-                QueryEngine::Sqlite => {
-                    let engine = sqlite::Sqlite::open(&target)?;
-                    measure::drive(&|| engine.client(), &queries, &clients)?
-                }
-            };
-            std::fs::write(&out, serde_json::to_string(&run)?)?;
-        }
-        Command::Soak(args) => {
-            let queries = match (&args.queries, &args.rows) {
-                (Some(path), _) => serde_json::from_str(
-                    &std::fs::read_to_string(path)
-                        .with_context(|| format!("{}", path.display()))?,
-                )?,
-                (None, Some(rows)) => queries::generate(rows, args.query_count, args.seed)?,
-                (None, None) => anyhow::bail!("give --queries or --rows"),
-            };
-            let plan = soak::Plan {
-                url: args.url,
-                pid: args.pid,
-                clients: args.clients.max(1),
-                duration: Duration::from_secs(args.duration),
-                write_share: args.write_share,
-                articles: soak::read_articles(&args.articles)?,
-                queries,
-                api_key: args.api_key,
-                max_live: args.max_live,
-                max_rss_growth: args.max_rss_growth,
-                allow_overload: args.allow_overload,
-                seed: args.seed,
-            };
-            let report = soak::run(&plan)?;
-            report.print();
-            if let Some(out) = &args.out {
-                std::fs::write(out, serde_json::to_string_pretty(&report)?)
-                    .with_context(|| format!("{}", out.display()))?;
-            }
-            if !report.failures.is_empty() {
-                return Ok(ExitCode::FAILURE);
-            }
-        }
+        } => drive_queries(engine, &target, &queries, &clients, &out)?,
+        Command::Soak(args) => return soak(args),
         Command::SoakCheck {
             url,
             report,
@@ -456,6 +353,147 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let code = measure::measure_child(&report, &program, &args)?;
             return Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)));
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `run`: every engine at every size.
+fn benchmark(args: RunArgs) -> anyhow::Result<()> {
+    let writer = WriterOptions::default();
+    let plan = run::Plan {
+        sizes: args.sizes,
+        peers_up_to: args.peers_up_to,
+        sqlite: !args.no_sqlite,
+        postgres: (!args.no_postgres).then_some(args.postgres),
+        queries: args.queries,
+        clients: args.clients,
+        seed: args.seed,
+        shared: args.shared,
+        work: args.work,
+        json: args.json,
+        threads: writer.threads,
+        writer_memory_bytes: writer.memory_bytes,
+        keep: args.keep,
+    };
+    run::run(&plan)
+}
+
+/// `corpus`: writes `corpus.ndjson` and `rows.ndjson` into `out`.
+fn write_corpus(
+    articles: u64,
+    seed: u64,
+    copies: f64,
+    shared: &Path,
+    out: &Path,
+) -> anyhow::Result<()> {
+    let pool = corpus::Pool::read(shared)?;
+    std::fs::create_dir_all(out)?;
+    let written = corpus::write(
+        &pool,
+        seed,
+        articles,
+        copies,
+        &out.join("corpus.ndjson"),
+        &out.join("rows.ndjson"),
+    )?;
+    eprintln!(
+        "wrote {} articles, {:.1} MB of text, to {}",
+        written.articles,
+        written.text_bytes as f64 / 1e6,
+        out.display()
+    );
+    Ok(())
+}
+
+/// `load`: rows into one engine's index.
+fn load(
+    engine: LoadEngine,
+    rows: &Path,
+    target: &Path,
+    threads: usize,
+    writer_memory_mb: usize,
+) -> anyhow::Result<()> {
+    let memory_bytes = writer_memory_mb * 1024 * 1024;
+    match engine {
+        LoadEngine::Newsdesk => newsdesk::load_index_only(
+            rows,
+            target,
+            WriterOptions {
+                threads,
+                memory_bytes,
+            },
+        )?,
+        LoadEngine::Tantivy => raw_tantivy::load(rows, target, threads, memory_bytes)?,
+        LoadEngine::Sqlite => sqlite::load(rows, target)?,
+    }
+    Ok(())
+}
+
+/// `query`: the query set against one engine's index, the latencies
+/// written to `out` as JSON.
+fn drive_queries(
+    engine: QueryEngine,
+    target: &Path,
+    queries: &Path,
+    clients: &[usize],
+    out: &Path,
+) -> anyhow::Result<()> {
+    let queries: Vec<query::Query> = serde_json::from_str(
+        &std::fs::read_to_string(queries).with_context(|| format!("{}", queries.display()))?,
+    )?;
+    let run = match engine {
+        QueryEngine::Newsdesk => {
+            let log = out.with_extension("log");
+            let server = newsdesk::Server::start(target, &log)?;
+            let mut run = measure::drive(&|| server.client(), &queries, clients)?;
+            run.peak_rss_bytes = server.peak_rss_bytes();
+            run
+        }
+        QueryEngine::Tantivy => {
+            let engine = raw_tantivy::RawTantivy::open(target)?;
+            measure::drive(&|| engine.client(), &queries, clients)?
+        }
+        QueryEngine::Sqlite => {
+            let engine = sqlite::Sqlite::open(target)?;
+            measure::drive(&|| engine.client(), &queries, clients)?
+        }
+    };
+    std::fs::write(out, serde_json::to_string(&run)?)?;
+    Ok(())
+}
+
+/// `soak`: drives a running server, prints the summary and writes the
+/// report; fails when the soak did.
+fn soak(args: SoakArgs) -> anyhow::Result<ExitCode> {
+    let queries = match (&args.queries, &args.rows) {
+        (Some(path), _) => serde_json::from_str(
+            &std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?,
+        )?,
+        (None, Some(rows)) => queries::generate(rows, args.query_count, args.seed)?,
+        (None, None) => anyhow::bail!("give --queries or --rows"),
+    };
+    let plan = soak::Plan {
+        url: args.url,
+        pid: args.pid,
+        clients: args.clients.max(1),
+        duration: Duration::from_secs(args.duration),
+        write_share: args.write_share,
+        articles: soak::read_articles(&args.articles)?,
+        queries,
+        api_key: args.api_key,
+        max_live: args.max_live,
+        max_rss_growth: args.max_rss_growth,
+        allow_overload: args.allow_overload,
+        seed: args.seed,
+    };
+    let report = soak::run(&plan)?;
+    report.print();
+    if let Some(out) = &args.out {
+        std::fs::write(out, serde_json::to_string_pretty(&report)?)
+            .with_context(|| format!("{}", out.display()))?;
+    }
+    if !report.failures.is_empty() {
+        return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -600,6 +600,11 @@ mod tests {
         assert_eq!(array_literal(&[]), "{}");
     }
 
+    /// A search for "peace", which three of `articles()` hold.
+    fn peace() -> Query {
+        query(Kind::Common, &["peace"])
+    }
+
     #[test]
     fn searches() {
         let Some(postgres) = server("searches") else {
@@ -611,8 +616,29 @@ mod tests {
         assert!(loaded.size_bytes > 0);
         eprintln!("loaded: {loaded:?}");
         let mut client = postgres.pg_client(table).unwrap();
-        let mut total = |query: Query| client.run(&query).unwrap().total;
+        kinds_find_their_totals(&mut client);
+        filters_narrow_the_total(&mut client);
+        hits_are_ranked_and_marked_and_facets_counted(&mut client);
 
+        // Through the trait, twice, so that the prepared statements are reused.
+        let mut client = postgres.client(table).unwrap();
+        for _ in 0..2 {
+            let answer = client.search(&peace()).unwrap();
+            assert_eq!(
+                answer,
+                Answer {
+                    total: 3,
+                    hits: 3,
+                    facet_values: 8
+                }
+            );
+        }
+        postgres.drop_table(table).unwrap();
+    }
+
+    /// Each kind of query, over `articles()`.
+    fn kinds_find_their_totals(client: &mut PgClient) {
+        let mut total = |query: Query| client.run(&query).unwrap().total;
         assert_eq!(total(query(Kind::And, &["peace", "talk"])), 2);
         // Stemming, both ways: "talks" and "talk" are the same lexeme.
         assert_eq!(total(query(Kind::Common, &["talks"])), 2);
@@ -628,8 +654,11 @@ mod tests {
             ..query(Kind::Not, &["peace"])
         };
         assert_eq!(total(not), 2);
+    }
 
-        let peace = || query(Kind::Common, &["peace"]);
+    /// The outlet, person and date filters, alone and together, over `peace()`.
+    fn filters_narrow_the_total(client: &mut PgClient) {
+        let mut total = |query: Query| client.run(&query).unwrap().total;
         let outlet = Query {
             outlet: Some("Reuters".into()),
             ..peace()
@@ -665,7 +694,11 @@ mod tests {
             ..peace()
         };
         assert_eq!(total(all), 1);
+    }
 
+    /// The hits of `peace()` in rank order with their words marked, and the
+    /// facets of all its matches.
+    fn hits_are_ranked_and_marked_and_facets_counted(client: &mut PgClient) {
         let response = client.run(&peace()).unwrap();
         assert_eq!(response.total, 3);
         // The title's weight puts the article with the word in its title first.
@@ -708,21 +741,6 @@ mod tests {
         for hit in &geneva.hits {
             assert!(hit.headline.contains("<mark>Geneva</mark>"), "{hit:?}");
         }
-
-        // Through the trait, twice, so that the prepared statements are reused.
-        let mut client = postgres.client(table).unwrap();
-        for _ in 0..2 {
-            let answer = client.search(&peace()).unwrap();
-            assert_eq!(
-                answer,
-                Answer {
-                    total: 3,
-                    hits: 3,
-                    facet_values: 8
-                }
-            );
-        }
-        postgres.drop_table(table).unwrap();
     }
 
     #[test]

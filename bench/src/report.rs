@@ -224,85 +224,92 @@ pub fn render(results: &Results) -> String {
     let _ = writeln!(out, "{}", targets(results));
 
     for size in &results.sizes {
-        let peers: Vec<(&str, &str)> = PEERS
-            .iter()
-            .copied()
-            .filter(|(key, _)| size.queries.contains_key(*key) || size.ingest.contains_key(*key))
-            .collect();
-        let most = size.most_clients();
-        let _ = writeln!(
-            out,
-            "#### {} articles ({} of text): newsdesk ÷ each peer\n",
-            thousands(size.articles),
-            mb(size.text_bytes)
-        );
-        let _ = write!(out, "| measure |");
-        for (_, name) in &peers {
-            let _ = write!(out, " {name} |");
-        }
-        let _ = write!(out, "\n|---|");
-        for _ in &peers {
-            let _ = write!(out, "---:|");
-        }
-        out.push('\n');
-        type Measure = Box<dyn Fn(&SizeResult, &str) -> Option<f64>>;
-        let rows: Vec<(String, Measure)> = vec![
-            (
-                "ingest MB/s, end to end (newsdesk cleans and finds people; peers load ready rows)"
-                    .into(),
-                Box::new(|s: &SizeResult, e: &str| s.ingest_mb_s(e)),
-            ),
-            (
-                "ingest MB/s, newsdesk's indexing alone".into(),
-                Box::new(|s: &SizeResult, e: &str| {
-                    s.ingest_mb_s(if e == NEWSDESK { NEWSDESK_INDEXING } else { e })
-                }),
-            ),
-            (
-                "index size".into(),
-                Box::new(|s: &SizeResult, e: &str| s.ingest.get(e).map(|i| i.index_bytes as f64)),
-            ),
-            (
-                "peak memory while ingesting".into(),
-                Box::new(|s: &SizeResult, e: &str| {
-                    s.ingest
-                        .get(e)
-                        .and_then(|i| i.peak_rss_bytes)
-                        .map(|b| b as f64)
-                }),
-            ),
-            (
-                "query p50, 1 client".into(),
-                Box::new(|s: &SizeResult, e: &str| s.p(e, 1, |l| l.p50_ms)),
-            ),
-            (
-                "query p95, 1 client".into(),
-                Box::new(|s: &SizeResult, e: &str| s.p(e, 1, |l| l.p95_ms)),
-            ),
-            (
-                "query p99, 1 client".into(),
-                Box::new(|s: &SizeResult, e: &str| s.p(e, 1, |l| l.p99_ms)),
-            ),
-            (
-                format!("query p50, {most} clients"),
-                Box::new(move |s: &SizeResult, e: &str| s.p(e, most, |l| l.p50_ms)),
-            ),
-            (
-                format!("queries per second, {most} clients"),
-                Box::new(move |s: &SizeResult, e: &str| s.p(e, most, |l| l.qps)),
-            ),
-        ];
-        for (name, measure) in rows {
-            let _ = write!(out, "| {name} |");
-            for (key, _) in &peers {
-                let _ = write!(out, " {} |", ratio(size.over(key, &measure)));
-            }
-            out.push('\n');
-        }
+        out.push_str(&ratios(size));
         out.push('\n');
         let _ = writeln!(out, "{}", absolute(size));
     }
     let _ = writeln!(out, "{}", growth(results));
+    out
+}
+
+/// newsdesk ÷ each peer at one size, one row a measure.
+fn ratios(size: &SizeResult) -> String {
+    let mut out = String::new();
+    let peers: Vec<(&str, &str)> = PEERS
+        .iter()
+        .copied()
+        .filter(|(key, _)| size.queries.contains_key(*key) || size.ingest.contains_key(*key))
+        .collect();
+    let most = size.most_clients();
+    let _ = writeln!(
+        out,
+        "#### {} articles ({} of text): newsdesk ÷ each peer\n",
+        thousands(size.articles),
+        mb(size.text_bytes)
+    );
+    let _ = write!(out, "| measure |");
+    for (_, name) in &peers {
+        let _ = write!(out, " {name} |");
+    }
+    let _ = write!(out, "\n|---|");
+    for _ in &peers {
+        let _ = write!(out, "---:|");
+    }
+    out.push('\n');
+    type Measure = Box<dyn Fn(&SizeResult, &str) -> Option<f64>>;
+    let rows: Vec<(String, Measure)> = vec![
+        (
+            "ingest MB/s, end to end (newsdesk cleans and finds people; peers load ready rows)"
+                .into(),
+            Box::new(|s: &SizeResult, e: &str| s.ingest_mb_s(e)),
+        ),
+        (
+            "ingest MB/s, newsdesk's indexing alone".into(),
+            Box::new(|s: &SizeResult, e: &str| {
+                s.ingest_mb_s(if e == NEWSDESK { NEWSDESK_INDEXING } else { e })
+            }),
+        ),
+        (
+            "index size".into(),
+            Box::new(|s: &SizeResult, e: &str| s.ingest.get(e).map(|i| i.index_bytes as f64)),
+        ),
+        (
+            "peak memory while ingesting".into(),
+            Box::new(|s: &SizeResult, e: &str| {
+                s.ingest
+                    .get(e)
+                    .and_then(|i| i.peak_rss_bytes)
+                    .map(|b| b as f64)
+            }),
+        ),
+        (
+            "query p50, 1 client".into(),
+            Box::new(|s: &SizeResult, e: &str| s.p(e, 1, |l| l.p50_ms)),
+        ),
+        (
+            "query p95, 1 client".into(),
+            Box::new(|s: &SizeResult, e: &str| s.p(e, 1, |l| l.p95_ms)),
+        ),
+        (
+            "query p99, 1 client".into(),
+            Box::new(|s: &SizeResult, e: &str| s.p(e, 1, |l| l.p99_ms)),
+        ),
+        (
+            format!("query p50, {most} clients"),
+            Box::new(move |s: &SizeResult, e: &str| s.p(e, most, |l| l.p50_ms)),
+        ),
+        (
+            format!("queries per second, {most} clients"),
+            Box::new(move |s: &SizeResult, e: &str| s.p(e, most, |l| l.qps)),
+        ),
+    ];
+    for (name, measure) in rows {
+        let _ = write!(out, "| {name} |");
+        for (key, _) in &peers {
+            let _ = write!(out, " {} |", ratio(size.over(key, &measure)));
+        }
+        out.push('\n');
+    }
     out
 }
 

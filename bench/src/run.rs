@@ -79,6 +79,37 @@ pub fn run(plan: &Plan) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Where one size's corpus, query set and indexes go, and its PostgreSQL
+/// table.
+struct SizeFiles {
+    dir: PathBuf,
+    corpus: PathBuf,
+    rows: PathBuf,
+    queries: PathBuf,
+    newsdesk_index: PathBuf,
+    tantivy_index: PathBuf,
+    sqlite_db: PathBuf,
+    table: String,
+}
+
+impl SizeFiles {
+    fn new(work: &Path, size: u64) -> SizeFiles {
+        let dir = work.join(size.to_string());
+        SizeFiles {
+            corpus: dir.join("corpus.ndjson"),
+            rows: dir.join("rows.ndjson"),
+            queries: dir.join("queries.json"),
+            newsdesk_index: dir.join("newsdesk"),
+            tantivy_index: dir.join("tantivy"),
+            sqlite_db: dir.join("sqlite.db"),
+            table: format!("articles_{size}"),
+            dir,
+        }
+    }
+}
+
+/// One size: its corpus and query set, then ingest and queries for every
+/// engine (the peers only when `peers`).
 fn run_size(
     plan: &Plan,
     work: &Path,
@@ -87,18 +118,15 @@ fn run_size(
     peers: bool,
     postgres: Option<&Postgres>,
 ) -> anyhow::Result<SizeResult> {
-    let dir = work.join(size.to_string());
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir)?;
+    let files = SizeFiles::new(work, size);
+    if files.dir.exists() {
+        std::fs::remove_dir_all(&files.dir)?;
     }
-    std::fs::create_dir_all(&dir)?;
-    let corpus_path = dir.join("corpus.ndjson");
-    let rows_path = dir.join("rows.ndjson");
+    std::fs::create_dir_all(&files.dir)?;
     eprintln!("{size} articles: writing the corpus");
-    let written = corpus::write(pool, plan.seed, size, 0.0, &corpus_path, &rows_path)?;
-    let queries = queries::generate(&rows_path, plan.queries, plan.seed)?;
-    let queries_path = dir.join("queries.json");
-    std::fs::write(&queries_path, serde_json::to_string_pretty(&queries)?)?;
+    let written = corpus::write(pool, plan.seed, size, 0.0, &files.corpus, &files.rows)?;
+    let queries = queries::generate(&files.rows, plan.queries, plan.seed)?;
+    std::fs::write(&files.queries, serde_json::to_string_pretty(&queries)?)?;
 
     let mut result = SizeResult {
         articles: size,
@@ -107,106 +135,134 @@ fn run_size(
         queries: BTreeMap::new(),
         agreement: BTreeMap::new(),
     };
-    let ingest = |result: &mut SizeResult, engine: &str, measured: Measured, index: u64| {
-        let entry = IngestResult::new(size, written.text_bytes, measured, index);
-        eprintln!(
-            "  ingest {engine:>15}: {:8.1} s {:9.0} docs/s {:6.1} MB/s  index {:7.1} MB  peak {:7.1} MB",
-            entry.seconds,
-            entry.docs_per_s,
-            entry.mb_per_s,
-            entry.index_bytes as f64 / 1e6,
-            entry.peak_rss_bytes.unwrap_or(0) as f64 / 1e6
-        );
-        result.ingest.insert(engine.to_string(), entry);
-    };
+    ingest_each(plan, &files, peers, postgres, &mut result)?;
+    // Queries.
+    query_each(plan, &files, &queries, peers, postgres, &mut result)?;
+    agree(&mut result, &queries);
+    if !plan.keep {
+        std::fs::remove_dir_all(&files.dir)?;
+    }
+    Ok(result)
+}
 
+/// Loads the corpus into every engine, measured: newsdesk end to end and
+/// its writer alone, raw tantivy, and the peers when `peers`.
+fn ingest_each(
+    plan: &Plan,
+    files: &SizeFiles,
+    peers: bool,
+    postgres: Option<&Postgres>,
+    result: &mut SizeResult,
+) -> anyhow::Result<()> {
+    let dir = &files.dir;
     // newsdesk end to end: the binary, as a user runs it.
-    let newsdesk_index = dir.join("newsdesk");
     let mut command = Command::new(newsdesk::binary()?);
     command
         .arg("ingest")
         .arg("--index")
-        .arg(&newsdesk_index)
-        .arg(&corpus_path);
-    let measured = measure::measured(&command, &dir)?;
-    ingest(
-        &mut result,
+        .arg(&files.newsdesk_index)
+        .arg(&files.corpus);
+    let measured = measure::measured(&command, dir)?;
+    record_ingest(
+        result,
         report::NEWSDESK,
         measured,
-        measure::disk_bytes(&newsdesk_index),
+        measure::disk_bytes(&files.newsdesk_index),
     );
 
     // newsdesk's writer alone, fed ready articles.
     let only = dir.join("newsdesk-index-only");
-    let measured = measure::measured(&load_command(plan, "newsdesk", &rows_path, &only)?, &dir)?;
-    ingest(
-        &mut result,
+    let measured = measure::measured(&load_command(plan, "newsdesk", &files.rows, &only)?, dir)?;
+    record_ingest(
+        result,
         report::NEWSDESK_INDEXING,
         measured,
         measure::disk_bytes(&only),
     );
     std::fs::remove_dir_all(&only)?;
 
-    let tantivy_index = dir.join("tantivy");
     let measured = measure::measured(
-        &load_command(plan, "tantivy", &rows_path, &tantivy_index)?,
-        &dir,
+        &load_command(plan, "tantivy", &files.rows, &files.tantivy_index)?,
+        dir,
     )?;
-    ingest(
-        &mut result,
+    record_ingest(
+        result,
         report::TANTIVY,
         measured,
-        measure::disk_bytes(&tantivy_index),
+        measure::disk_bytes(&files.tantivy_index),
     );
 
-    let sqlite_db = dir.join("sqlite.db");
     if peers && plan.sqlite {
-        let measured =
-            measure::measured(&load_command(plan, "sqlite", &rows_path, &sqlite_db)?, &dir)?;
-        ingest(
-            &mut result,
+        let measured = measure::measured(
+            &load_command(plan, "sqlite", &files.rows, &files.sqlite_db)?,
+            dir,
+        )?;
+        record_ingest(
+            result,
             report::SQLITE,
             measured,
-            crate::sqlite::size_bytes(&sqlite_db),
+            crate::sqlite::size_bytes(&files.sqlite_db),
         );
     }
-    let table = format!("articles_{size}");
     if let (true, Some(postgres)) = (peers, postgres) {
         let started = Instant::now();
-        let loaded = postgres.load(&rows_path, &table)?;
+        let loaded = postgres.load(&files.rows, &files.table)?;
         let measured = Measured {
             seconds: started.elapsed().as_secs_f64(),
             peak_rss_bytes: loaded.backend_peak_rss_bytes.unwrap_or(0),
         };
-        ingest(&mut result, report::POSTGRES, measured, loaded.size_bytes);
+        record_ingest(result, report::POSTGRES, measured, loaded.size_bytes);
     }
+    Ok(())
+}
 
-    // Queries.
+/// Prints one engine's ingest and records it.
+fn record_ingest(result: &mut SizeResult, engine: &str, measured: Measured, index: u64) {
+    let entry = IngestResult::new(result.articles, result.text_bytes, measured, index);
+    eprintln!(
+        "  ingest {engine:>15}: {:8.1} s {:9.0} docs/s {:6.1} MB/s  index {:7.1} MB  peak {:7.1} MB",
+        entry.seconds,
+        entry.docs_per_s,
+        entry.mb_per_s,
+        entry.index_bytes as f64 / 1e6,
+        entry.peak_rss_bytes.unwrap_or(0) as f64 / 1e6
+    );
+    result.ingest.insert(engine.to_string(), entry);
+}
+
+/// Drives the query set against every engine `ingest_each` loaded: newsdesk
+/// over HTTP, the in-process engines from child processes, PostgreSQL (whose
+/// table is dropped then, unless kept).
+fn query_each(
+    plan: &Plan,
+    files: &SizeFiles,
+    queries: &[Query],
+    peers: bool,
+    postgres: Option<&Postgres>,
+    result: &mut SizeResult,
+) -> anyhow::Result<()> {
+    let dir = &files.dir;
     let log = dir.join("newsdesk-serve.log");
-    let server = Server::start(&newsdesk_index, &log)?;
-    let mut run = measure::drive(&|| server.client(), &queries, &plan.clients)?;
+    let server = Server::start(&files.newsdesk_index, &log)?;
+    let mut run = measure::drive(&|| server.client(), queries, &plan.clients)?;
     run.peak_rss_bytes = server.peak_rss_bytes();
     drop(server);
-    record(&mut result, report::NEWSDESK, run);
+    record(result, report::NEWSDESK, run);
 
-    let run = query_in_child(plan, "tantivy", &tantivy_index, &queries_path, &dir)?;
-    record(&mut result, report::TANTIVY, run);
+    let run = query_in_child(plan, "tantivy", &files.tantivy_index, &files.queries, dir)?;
+    record(result, report::TANTIVY, run);
     if peers && plan.sqlite {
-        let run = query_in_child(plan, "sqlite", &sqlite_db, &queries_path, &dir)?;
-        record(&mut result, report::SQLITE, run);
+        let run = query_in_child(plan, "sqlite", &files.sqlite_db, &files.queries, dir)?;
+        record(result, report::SQLITE, run);
     }
     if let (true, Some(postgres)) = (peers, postgres) {
-        let run = measure::drive(&|| postgres.client(&table), &queries, &plan.clients)?;
-        record(&mut result, report::POSTGRES, run);
+        let run = measure::drive(&|| postgres.client(&files.table), queries, &plan.clients)?;
+        record(result, report::POSTGRES, run);
         if !plan.keep {
-            postgres.drop_table(&table)?;
+            postgres.drop_table(&files.table)?;
         }
     }
-    agree(&mut result, &queries);
-    if !plan.keep {
-        std::fs::remove_dir_all(&dir)?;
-    }
-    Ok(result)
+    Ok(())
 }
 
 /// `newsdesk-bench load ENGINE` for `rows` into `target`.
