@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED, Term};
 
-use super::Error;
+use super::error::Error;
 use super::schema::{Fields, StoryId, names};
 use crate::article::ArticleId;
 use crate::text::stories::{Signature, Similarity};
@@ -201,21 +201,6 @@ pub(super) fn live_docs(
         doc = postings.advance();
     }
     Ok(docs)
-}
-
-impl super::NewsIndex {
-    /// The story of the article `id` in the last commit.
-    pub fn story(&self, id: &ArticleId) -> Result<Option<StoryId>, Error> {
-        let searcher = self.searcher();
-        let term = Term::from_field_text(self.fields.id, id.as_str());
-        for segment in searcher.segment_readers() {
-            if let Some(&doc) = live_docs(segment, &term, 1)?.first() {
-                let stories = segment.fast_fields().u64(names::STORY)?;
-                return Ok(stories.first(doc).map(StoryId));
-            }
-        }
-        Ok(None)
-    }
 }
 
 #[cfg(test)]

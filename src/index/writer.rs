@@ -6,10 +6,15 @@ use std::path::PathBuf;
 use tantivy::indexer::UserOperation;
 use tantivy::{DocAddress, IndexReader, IndexWriter, Term};
 
+use super::error::Error;
+use super::schema::{Fields, StoryId};
 use super::stories::{Grouper, live_docs};
-use super::{Error, Fields, StoryId};
 use crate::article::{Article, ArticleId};
 use crate::text::stories::Signature;
+
+/// The file in the index folder where the process holding the writer says
+/// who it is. Hidden, so that it never makes a folder look taken.
+pub(super) const HOLDER_FILE: &str = ".newsdesk-writer";
 
 /// How much the writer may use while indexing.
 #[derive(Debug, Clone, Copy)]

@@ -20,7 +20,7 @@ use dom_smoothie::{Config, Readability, TextMode};
 use serde_json::Value;
 
 use super::parse::Item;
-use super::{Origin, RawArticle, Rejection};
+use super::raw::{Origin, RawArticle, Rejection};
 use crate::article::{ArticleUrl, PublicationDate};
 
 /// Pages with more elements than this are refused rather than parsed for

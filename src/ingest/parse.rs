@@ -7,7 +7,7 @@
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use super::{Origin, RawArticle, Rejection};
+use super::raw::{Origin, RawArticle, Rejection};
 use crate::article::{ArticleId, ArticleUrl, PublicationDate};
 
 /// The metadata keys a JSON object or a front-matter block may carry.

@@ -12,7 +12,7 @@
 //! are indexed with their text as it stands. Pure code: no I/O.
 
 use super::parse::{Item, Lines};
-use super::{Origin, RawArticle, Rejection};
+use super::raw::{Origin, RawArticle, Rejection};
 use crate::article::{ArticleId, PublicationDate};
 use crate::text::normalise::decode_references;
 

@@ -10,7 +10,7 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use super::parse::{self, Item};
-use super::{Origin, Rejection, Warning};
+use super::raw::{Origin, Rejection, Warning};
 use super::{html, sgml};
 
 /// The bundled sample articles as parsed items, named `sample/<file>`.

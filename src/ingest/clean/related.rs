@@ -21,8 +21,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::cleaned::{Appended, Removed};
 use super::rules::{Kind, Rule};
-use super::{Appended, Removed};
 
 static TIME_STAMP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(

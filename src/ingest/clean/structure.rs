@@ -15,7 +15,7 @@
 //! ("Harbour Town v Valley Rovers"), all closing a bracket. And so do lines too short
 //! on average to be headlines (names, scores).
 
-use super::{Numbered, Removed};
+use super::cleaned::{Numbered, Removed};
 
 /// Fewer trailing headline-shaped lines than this could be the end of an
 /// article (a sign-off, a last short paragraph).

@@ -18,7 +18,7 @@ pub mod date;
 pub mod outlets;
 
 use super::clean::{Appended, Cleaned};
-use super::{Defaults, RawArticle};
+use super::raw::{Defaults, RawArticle};
 use crate::article::{PublicationDate, Source};
 use crate::text::normalise::normalise_line;
 use crate::text::people::extract as people;
