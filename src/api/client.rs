@@ -92,7 +92,8 @@ impl Remote {
     }
 
     /// Sends `ndjson`, one article a line, to `POST /api/articles`.
-    pub async fn post_ndjson(&self, ndjson: Bytes) -> Result<Outcome, String> {
+    pub async fn post_ndjson(&self, ndjson: String) -> Result<Outcome, String> {
+        let ndjson = Bytes::from(ndjson);
         let url = self.url("/api/articles")?;
         let mut attempt = 0;
         loop {

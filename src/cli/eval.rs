@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 
-use super::{EvalCleaningArgs, EvalPeopleArgs};
+use super::args::{EvalCleaningArgs, EvalPeopleArgs};
 use crate::ingest::source::{self, Input};
 use crate::ingest::{Defaults, prepare};
 

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use super::InspectArgs;
+use super::args::InspectArgs;
 use crate::article::lede;
 use crate::ingest::source::{self, Input};
 use crate::ingest::{Defaults, Prepared, prepare};

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 
-use super::{NerEvalArgs, NerTagArgs, NerTrainArgs};
+use super::args::{NerEvalArgs, NerTagArgs, NerTrainArgs};
 use crate::eval::conll::{self, Counts, Document};
 use crate::eval::train::{self, Options};
 use crate::text::ner::model::{LABELS, Model};

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use super::SearchArgs;
+use super::args::SearchArgs;
 use crate::api::dto::SearchResponse;
 use crate::index::NewsIndex;
 use crate::search::{self, Check, Collapse, Filters, SearchRequest, Sort, query::period};

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use super::{HealthcheckArgs, ServeArgs};
+use super::args::{HealthcheckArgs, ServeArgs};
 use crate::api::{self, ApiKey, AppState};
 use crate::index::{NewsIndex, WriterOptions};
 use crate::ingest::{Batch, Defaults};

@@ -23,7 +23,7 @@ use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 use toml::de::{DeTable, DeValue};
 
-use super::Cli;
+use super::args::Cli;
 
 /// The command line, read with its settings file.
 pub struct Parsed {
@@ -318,9 +318,9 @@ mod tests {
             .map_err(|message| message.replace(&path.display().to_string(), "FILE"))
     }
 
-    fn serve_args(parsed: &Parsed) -> &super::super::ServeArgs {
+    fn serve_args(parsed: &Parsed) -> &crate::cli::args::ServeArgs {
         match &parsed.cli.command {
-            Some(super::super::Command::Serve(args)) => args,
+            Some(crate::cli::args::Command::Serve(args)) => args,
             None => &parsed.cli.serve,
             Some(other) => panic!("not serve: {other:?}"),
         }

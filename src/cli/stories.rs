@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 
-use super::EvalStoriesArgs;
+use super::args::EvalStoriesArgs;
 use crate::eval::stories::{self as evaluate, Base};
 use crate::text::perturb::Text;
 

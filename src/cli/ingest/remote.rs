@@ -6,18 +6,15 @@
 //! server cleans and extracts it as a local ingest would, and gives it the
 //! same id: sending a folder again replaces instead of duplicating.
 
-use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::Context;
-use axum::body::Bytes;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 
-use super::IngestArgs;
-use super::ingest::print_summary;
-use crate::api::client::Remote;
+use super::destination::Destination;
+use crate::api::client::Remote as Client;
+use crate::cli::args::IngestArgs;
 use crate::ingest::parse::{self, Item};
-use crate::ingest::source::{self, Input};
 use crate::ingest::{Origin, Rejection, Report, Warning, oversize};
 
 /// A batch: at most this many articles or bytes (one article alone may be
@@ -28,90 +25,10 @@ const BATCH_BYTES: usize = 8 * 1024 * 1024;
 /// How long the server may take over one batch.
 const TIMEOUT: Duration = Duration::from_secs(300);
 
-pub fn run(args: IngestArgs, server: &str) -> anyhow::Result<ExitCode> {
-    if args.outlet.is_some() || args.date.is_some() {
-        anyhow::bail!(
-            "--outlet and --date apply when ingesting into an index here; with --server, give \
-             the outlet and date in the articles (front matter or JSON fields)"
-        );
-    }
-    let started = Instant::now();
-    let remote = Remote::new(server, args.api_key.clone(), TIMEOUT).map_err(anyhow::Error::msg)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("could not start the async runtime")?;
-    runtime
-        .block_on(remote.health())
-        .map_err(anyhow::Error::msg)?;
-    let mut sender = Sender {
-        remote: &remote,
-        runtime: &runtime,
-        report: Report::default(),
-        lines: Vec::new(),
-        batch_bytes: 0,
-        origins: Vec::new(),
-        failed: None,
-        max_article_bytes: args.article_limit.max_article_bytes,
-    };
-    let found = source::discover(&args.paths);
-    let bar = ProgressBar::new(found.total_bytes());
-    for problem in found.problems {
-        sender.report.read += 1;
-        sender.report.reject(problem);
-    }
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg}",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    for input in &found.inputs {
-        let result = source::read(input, &mut |item| sender.push(item));
-        match result {
-            Ok(warnings) => sender.report.warnings.extend(warnings),
-            Err(rejection) => {
-                sender.report.read += 1;
-                sender.report.reject(rejection);
-            }
-        }
-        if sender.failed.is_some() {
-            break;
-        }
-        if let Input::File { len, .. } = input {
-            bar.inc(*len);
-        }
-        bar.set_message(format!("{} articles", sender.report.read));
-    }
-    sender.flush();
-    bar.finish_and_clear();
-    let mut report = sender.report;
-    if let Some(message) = sender.failed {
-        anyhow::bail!(
-            "{message}\nsending stopped: the server had acknowledged {} articles ({} new, {} \
-             replaced), which it keeps; running this again completes it without duplicates",
-            report.indexed + report.replaced,
-            report.indexed,
-            report.replaced
-        );
-    }
-    report.skipped = found.skipped;
-    print_summary(
-        &report,
-        remote.address().as_str(),
-        started.elapsed().as_secs_f64(),
-    );
-    Ok(if report.rejected.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
-}
-
-/// Articles waiting to be sent, and what became of those sent.
-struct Sender<'a> {
-    remote: &'a Remote,
-    runtime: &'a tokio::runtime::Runtime,
+/// A running server that holds the index.
+pub struct Remote {
+    remote: Client,
+    runtime: tokio::runtime::Runtime,
     report: Report,
     /// The batch: a line an article, and where each came from.
     lines: Vec<String>,
@@ -123,7 +40,47 @@ struct Sender<'a> {
     max_article_bytes: usize,
 }
 
-impl Sender<'_> {
+impl Remote {
+    /// Checks that the server at `server` answers before anything is read.
+    pub fn connect(args: &IngestArgs, server: &str) -> anyhow::Result<Remote> {
+        if args.outlet.is_some() || args.date.is_some() {
+            anyhow::bail!(
+                "--outlet and --date apply when ingesting into an index here; with --server, \
+                 give the outlet and date in the articles (front matter or JSON fields)"
+            );
+        }
+        let remote =
+            Client::new(server, args.api_key.clone(), TIMEOUT).map_err(anyhow::Error::msg)?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("could not start the async runtime")?;
+        runtime
+            .block_on(remote.health())
+            .map_err(anyhow::Error::msg)?;
+        Ok(Remote {
+            remote,
+            runtime,
+            report: Report::default(),
+            lines: Vec::new(),
+            batch_bytes: 0,
+            origins: Vec::new(),
+            failed: None,
+            max_article_bytes: args.article_limit.max_article_bytes,
+        })
+    }
+}
+
+impl Destination for Remote {
+    fn name(&self) -> String {
+        self.remote.address().to_string()
+    }
+
+    fn reject_input(&mut self, rejection: Rejection) {
+        self.report.read += 1;
+        self.report.reject(rejection);
+    }
+
     fn push(&mut self, item: Item) {
         if self.failed.is_some() {
             return;
@@ -150,6 +107,34 @@ impl Sender<'_> {
         }
     }
 
+    fn end_input(&mut self, read: Result<Vec<Warning>, Rejection>) {
+        match read {
+            Ok(warnings) => self.report.warnings.extend(warnings),
+            Err(rejection) => self.reject_input(rejection),
+        }
+    }
+
+    fn stopped(&self) -> bool {
+        self.failed.is_some()
+    }
+
+    fn finish(mut self: Box<Self>, _bar: &ProgressBar) -> anyhow::Result<Report> {
+        self.flush();
+        let report = self.report;
+        if let Some(message) = self.failed {
+            anyhow::bail!(
+                "{message}\nsending stopped: the server had acknowledged {} articles ({} new, {} \
+                 replaced), which it keeps; running this again completes it without duplicates",
+                report.indexed + report.replaced,
+                report.indexed,
+                report.replaced
+            );
+        }
+        Ok(report)
+    }
+}
+
+impl Remote {
     /// Sends the batch and records the server's answer against each
     /// article's file and line.
     fn flush(&mut self) {
@@ -161,9 +146,7 @@ impl Sender<'_> {
         self.lines.clear();
         self.batch_bytes = 0;
         let origins = std::mem::take(&mut self.origins);
-        let sent = self
-            .runtime
-            .block_on(self.remote.post_ndjson(Bytes::from(body)));
+        let sent = self.runtime.block_on(self.remote.post_ndjson(body));
         let outcome = match sent {
             Ok(outcome) => outcome,
             Err(message) => {
