@@ -284,46 +284,78 @@ fn from_value(origin: Origin, value: Value) -> Item {
     }
 }
 
-/// Checks the fields of one article object.
-fn object(origin: Origin, mut fields: Map<String, Value>) -> Item {
-    let mut warnings = Vec::new();
-    let unknown: Vec<&String> = fields
+/// The warning for the fields an object gives that no article has, if any.
+fn unknown_fields(fields: &Map<String, Value>) -> Option<String> {
+    let names: Vec<String> = fields
         .keys()
         .filter(|key| !KNOWN_FIELDS.contains(&key.as_str()))
+        .map(|key| format!("`{key}`"))
         .collect();
-    if !unknown.is_empty() {
-        let names: Vec<String> = unknown.iter().map(|k| format!("`{k}`")).collect();
-        warnings.push(format!(
+    (!names.is_empty()).then(|| {
+        format!(
             "ignored unknown field{} {} (known: {})",
             if names.len() == 1 { "" } else { "s" },
             names.join(", "),
             KNOWN_FIELDS.join(", ")
-        ));
-    }
-    let reject = |reason: String| Rejection::new(origin.clone(), reason);
+        )
+    })
+}
 
+/// The article's text, given as `body` or as `text`: the one required
+/// field.
+fn body_field(fields: &mut Map<String, Value>) -> Result<String, String> {
     let body = match (fields.remove("body"), fields.remove("text")) {
         (Some(_), Some(_)) => {
-            return Err(reject(
-                "give the article text as `body` or as `text`, not both".into(),
-            ));
+            return Err("give the article text as `body` or as `text`, not both".into());
         }
         (Some(body), None) | (None, Some(body)) => body,
         (None, None) => {
-            return Err(reject(
+            return Err(
                 "the article has no `body` (or `text`) field: it is the one required field".into(),
-            ));
+            );
         }
     };
-    let body = match body {
-        Value::String(body) => body,
-        other => {
-            return Err(reject(format!(
-                "field `body` must be a string, found {}",
-                kind_of(&other)
-            )));
+    match body {
+        Value::String(body) => Ok(body),
+        other => Err(format!(
+            "field `body` must be a string, found {}",
+            kind_of(&other)
+        )),
+    }
+}
+
+/// The `people` field: an array of names, empty ones left out.
+fn people_field(fields: &mut Map<String, Value>) -> Result<Vec<String>, String> {
+    match fields.remove("people") {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(names)) => {
+            let mut people = Vec::with_capacity(names.len());
+            for name in names {
+                match name {
+                    Value::String(name) if name.trim().is_empty() => {}
+                    Value::String(name) => people.push(name.trim().to_string()),
+                    other => {
+                        return Err(format!(
+                            "field `people` must be an array of strings, found {} in it",
+                            kind_of(&other)
+                        ));
+                    }
+                }
+            }
+            Ok(people)
         }
-    };
+        Some(other) => Err(format!(
+            "field `people` must be an array of strings such as [\"Keir Starmer\"], found {}",
+            kind_of(&other)
+        )),
+    }
+}
+
+/// Checks the fields of one article object.
+fn object(origin: Origin, mut fields: Map<String, Value>) -> Item {
+    let warnings: Vec<String> = unknown_fields(&fields).into_iter().collect();
+    let reject = |reason: String| Rejection::new(origin.clone(), reason);
+    let body = body_field(&mut fields).map_err(reject)?;
     let text_field =
         |fields: &mut Map<String, Value>, name: &str| -> Result<Option<String>, Rejection> {
             match fields.remove(name) {
@@ -350,31 +382,7 @@ fn object(origin: Origin, mut fields: Map<String, Value>) -> Item {
         .map_err(|err| reject(err.to_string()))?;
     let title = text_field(&mut fields, "title")?;
     let outlet = text_field(&mut fields, "outlet")?;
-    let people = match fields.remove("people") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(names)) => {
-            let mut people = Vec::with_capacity(names.len());
-            for name in names {
-                match name {
-                    Value::String(name) if name.trim().is_empty() => {}
-                    Value::String(name) => people.push(name.trim().to_string()),
-                    other => {
-                        return Err(reject(format!(
-                            "field `people` must be an array of strings, found {} in it",
-                            kind_of(&other)
-                        )));
-                    }
-                }
-            }
-            people
-        }
-        Some(other) => {
-            return Err(reject(format!(
-                "field `people` must be an array of strings such as [\"Keir Starmer\"], found {}",
-                kind_of(&other)
-            )));
-        }
-    };
+    let people = people_field(&mut fields).map_err(reject)?;
     Ok((
         RawArticle {
             origin,

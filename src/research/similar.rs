@@ -174,28 +174,7 @@ pub fn similar(
         let doc: TantivyDocument = searcher.doc(address)?;
         let other = with_directory_names(fields.to_article(&doc), &people.directory);
         let theirs = Words::of_article(&mut english, other.title.as_deref(), &other.body);
-        let people: Vec<String> = other
-            .people
-            .iter()
-            .filter(|person| own_people.contains(&name_key(person)))
-            .cloned()
-            .collect();
-        // The words of the people in common are listed as the people.
-        let names: HashSet<String> = people
-            .iter()
-            .flat_map(|person| {
-                name_key(person)
-                    .split(' ')
-                    .map(str::to_string)
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        let terms = weighed
-            .iter()
-            .filter(|word| theirs.stems.contains_key(&word.stem) && !names.contains(&word.form))
-            .take(SHARED_TERMS)
-            .map(|word| word.form.clone())
-            .collect();
+        let (people, terms) = in_common(&own_people, &other, &theirs, &weighed);
         hits.push(SimilarHit {
             article: other,
             score,
@@ -207,6 +186,40 @@ pub fn similar(
         terms: weighed.into_iter().map(|word| word.form).collect(),
         hits,
     }))
+}
+
+/// What a similar article has in common with the one asked about: the
+/// people both name (`own_people` by key), and the words both use, most
+/// characteristic first (`theirs` are its words).
+fn in_common(
+    own_people: &HashSet<String>,
+    other: &Article,
+    theirs: &Words,
+    weighed: &[Weighed],
+) -> (Vec<String>, Vec<String>) {
+    let people: Vec<String> = other
+        .people
+        .iter()
+        .filter(|person| own_people.contains(&name_key(person)))
+        .cloned()
+        .collect();
+    // The words of the people in common are listed as the people.
+    let names: HashSet<String> = people
+        .iter()
+        .flat_map(|person| {
+            name_key(person)
+                .split(' ')
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let terms = weighed
+        .iter()
+        .filter(|word| theirs.stems.contains_key(&word.stem) && !names.contains(&word.form))
+        .take(SHARED_TERMS)
+        .map(|word| word.form.clone())
+        .collect();
+    (people, terms)
 }
 
 /// Where the article `id` is.

@@ -140,15 +140,7 @@ fn lex(input: &str, warnings: &mut Vec<String>) -> Vec<Token> {
             }
             '"' | '“' | '”' => {
                 chars.next();
-                let mut text = String::new();
-                let mut closed = false;
-                for (_, c) in chars.by_ref() {
-                    if matches!(c, '"' | '“' | '”') {
-                        closed = true;
-                        break;
-                    }
-                    text.push(c);
-                }
+                let (text, closed) = read_until(&mut chars, |c| matches!(c, '"' | '“' | '”'));
                 if !closed {
                     warnings.push(format!(
                         "added the missing closing quote: searched for the phrase \"{}\"",
@@ -159,15 +151,7 @@ fn lex(input: &str, warnings: &mut Vec<String>) -> Vec<Token> {
             }
             '[' => {
                 chars.next();
-                let mut text = String::new();
-                let mut closed = false;
-                for (_, c) in chars.by_ref() {
-                    if c == ']' {
-                        closed = true;
-                        break;
-                    }
-                    text.push(c);
-                }
+                let (text, closed) = read_until(&mut chars, |c| c == ']');
                 if !closed {
                     warnings.push("added the missing `]` at the end of a date range".to_string());
                 }
@@ -224,6 +208,22 @@ fn lex(input: &str, warnings: &mut Vec<String>) -> Vec<Token> {
         }
     }
     tokens
+}
+
+/// The text up to the first character that `closes`, that character
+/// taken too; and whether there was one before the end.
+fn read_until(
+    chars: &mut impl Iterator<Item = (usize, char)>,
+    closes: impl Fn(char) -> bool,
+) -> (String, bool) {
+    let mut text = String::new();
+    for (_, c) in chars {
+        if closes(c) {
+            return (text, true);
+        }
+        text.push(c);
+    }
+    (text, false)
 }
 
 fn is_known_field(name: &str) -> bool {

@@ -1,3 +1,5 @@
+//! Reading, adding, replacing and deleting articles through `/api/articles`.
+
 use axum::http::StatusCode;
 use serde_json::json;
 

@@ -237,6 +237,7 @@ async fn api_ids(base: &str, query: &str) -> Vec<String> {
         .collect()
 }
 
+// Long: one reader's session in one browser, step by step: each step starts from the page the last one left.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reader_searches_filters_pages_sorts_and_reads_in_a_real_browser() {
     let app = TestApp::with_fixtures_and_sample();
@@ -549,6 +550,7 @@ async fn chart_screenshot(client: &Client, name: &str) {
     screenshot(client, name).await;
 }
 
+// Long: one reader's session in one browser, step by step: each step starts from the page the last one left.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reader_compares_queries_over_time_in_a_real_browser() {
     let app = TestApp::with_fixtures_and_sample();
@@ -685,6 +687,7 @@ async fn a_reader_compares_queries_over_time_in_a_real_browser() {
     session.end().await;
 }
 
+// Long: one reader's session in one browser, step by step: each step starts from the page the last one left.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reader_opens_a_persons_page_and_follows_its_links_in_a_real_browser() {
     let app = TestApp::with_fixtures_and_sample();

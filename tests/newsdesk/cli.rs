@@ -1,3 +1,6 @@
+//! The `newsdesk` binary itself: `ingest`, `search`, `inspect`, the
+//! settings file and the environment, exit codes and messages.
+
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

@@ -1,3 +1,6 @@
+//! What malformed requests get back: a 4xx in the API's JSON that says what
+//! to fix, never a 5xx.
+
 use axum::http::{Method, StatusCode};
 
 use crate::helpers::{TestApp, assert_error, encode};

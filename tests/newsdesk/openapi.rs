@@ -333,6 +333,8 @@ async fn every_documented_timeline_parameter_is_accepted() {
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
 }
 
+// Long: one real answer of each kind each operation gives, in a row, each
+// checked against its schema: a table of cases would hide which is which.
 #[tokio::test]
 async fn answers_have_the_fields_their_schemas_give_them() {
     let app = TestApp::with_fixtures_and_sample();

@@ -1,3 +1,6 @@
+//! Searching through the router: ranking, the query language, filters,
+//! facets, snippets, paging and sorting.
+
 use serde_json::Value;
 
 use crate::helpers::{TestApp, ids, q};

@@ -1,3 +1,6 @@
+//! Who may write, what errors reveal, CORS origins, and the headers the
+//! front end is served with.
+
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 

@@ -1,3 +1,6 @@
+//! A real server on a free port, its graceful shutdown, and the sample it
+//! indexes on a fresh install.
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

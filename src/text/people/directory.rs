@@ -27,7 +27,7 @@
 //! miss and keep apart people the rules would join (see [`Aliases`]).
 //! Pure code: the caller supplies the names and their article counts.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Deserialize;
 
@@ -82,236 +82,30 @@ const DOMINANCE: f64 = 0.75;
 /// is in at least one in this many of the articles the word is in.
 const BARE_RATIO: u64 = 4;
 
-struct UnionFind(Vec<usize>);
-
-impl UnionFind {
-    fn find(&mut self, mut i: usize) -> usize {
-        while self.0[i] != i {
-            self.0[i] = self.0[self.0[i]];
-            i = self.0[i];
-        }
-        i
-    }
-}
-
 impl Directory {
     /// Groups `names` (each with the number of articles giving it), and
-    /// attaches what it can of the `unconfirmed` bare words.
+    /// attaches what it can of the `unconfirmed` bare words: the steps of
+    /// the module's documentation, in order.
     pub fn build<'a>(
         names: impl IntoIterator<Item = (&'a str, u64)>,
         unconfirmed: impl IntoIterator<Item = (&'a str, u64)>,
         aliases: &Aliases,
     ) -> Directory {
-        // 1. One entry a key, shown in its most frequent spelling.
-        let mut keys: Vec<String> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
-        let mut counts: Vec<u64> = Vec::new();
-        let mut shown: Vec<(String, u64)> = Vec::new();
-        let mut add = |name: &str, count: u64, keys: &mut Vec<String>| -> Option<usize> {
-            let key = name_key(name);
-            if key.is_empty() {
-                return None;
-            }
-            let i = *index.entry(key.clone()).or_insert_with(|| {
-                keys.push(key);
-                counts.push(0);
-                shown.push((name.to_string(), 0));
-                keys.len() - 1
-            });
-            counts[i] += count;
-            if count > shown[i].1 || (count == shown[i].1 && name < shown[i].0.as_str()) {
-                shown[i] = (name.to_string(), count);
-            }
-            Some(i)
-        };
-        for (name, count) in names {
-            add(name, count, &mut keys);
-        }
-        let confirmed = keys.len();
-        // Unconfirmed words count for nothing (no article confirms them);
-        // a word some article does confirm is simply a name.
-        let mut bare: HashMap<usize, u64> = HashMap::new();
-        for (name, count) in unconfirmed {
-            if let Some(i) = add(name, 0, &mut keys) {
-                *bare.entry(i).or_default() += count;
-            }
-        }
-        let alias_ids: Vec<(usize, Vec<usize>)> = aliases
-            .same
+        let spellings = Spellings::of(names, unconfirmed, aliases);
+        let words: Vec<Vec<&str>> = spellings
+            .keys
             .iter()
-            .filter_map(|(name, variants)| {
-                let main = add(name, 0, &mut keys)?;
-                Some((
-                    main,
-                    variants
-                        .iter()
-                        .filter_map(|v| add(v, 0, &mut keys))
-                        .collect(),
-                ))
-            })
+            .map(|key| key.split(' ').collect())
             .collect();
-        let words: Vec<Vec<&str>> = keys.iter().map(|k| k.split(' ').collect()).collect();
-        let n = keys.len();
-        let mut sets = UnionFind((0..n).collect());
-        let forbidden: Vec<(String, String)> = aliases
-            .different
-            .pairs
-            .iter()
-            .map(|(a, b)| (name_key(a), name_key(b)))
-            .collect();
-        let union = |a: usize, b: usize, sets: &mut UnionFind| {
-            let (ra, rb) = (sets.find(a), sets.find(b));
-            if ra == rb {
-                return;
-            }
-            let blocked = forbidden.iter().any(|(x, y)| {
-                let (Some(&x), Some(&y)) = (index.get(x), index.get(y)) else {
-                    return false;
-                };
-                let (rx, ry) = (sets.find(x), sets.find(y));
-                (rx == ra && ry == rb) || (rx == rb && ry == ra)
-            });
-            if !blocked {
-                sets.0[rb] = ra;
-            }
-        };
-
-        // 2. Full names one letter apart, found through buckets of names
-        // that agree on all words but one (and on that word's first letter).
-        let mut buckets: HashMap<(usize, String), Vec<usize>> = HashMap::new();
-        for (i, name) in words.iter().enumerate() {
-            if name.len() < 2 {
-                continue;
-            }
-            for left_out in 0..name.len() {
-                let mut signature: Vec<&str> = name.clone();
-                let first = signature.remove(left_out).chars().next().unwrap_or(' ');
-                buckets
-                    .entry((left_out, format!("{}|{first}", signature.join(" "))))
-                    .or_default()
-                    .push(i);
-            }
-        }
-        for ((left_out, _), members) in &buckets {
-            for (x, &a) in members.iter().enumerate() {
-                for &b in &members[x + 1..] {
-                    if words[a].len() == words[b].len()
-                        && same_word(words[a][*left_out], words[b][*left_out])
-                    {
-                        union(a, b, &mut sets);
-                    }
-                }
-            }
-        }
-        for (main, variants) in &alias_ids {
+        let mut groups = Groups::new(&spellings, aliases);
+        groups.join_one_letter_variants(&words);
+        for (main, variants) in &spellings.aliases {
             for &variant in variants {
-                union(*main, variant, &mut sets);
+                groups.union(*main, variant);
             }
         }
-
-        // 3. A surname (else a first name) alone joins the person who
-        // dominates it. Words are found again through their one-letter
-        // deletions, so that "Zelenskyy" finds "Zelensky".
-        let mut total: HashMap<usize, u64> = HashMap::new();
-        for i in 0..n {
-            if words[i].len() >= 2 {
-                *total.entry(sets.find(i)).or_default() += counts[i];
-            }
-        }
-        let mut by_last: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, name) in words.iter().enumerate() {
-            if name.len() < 2 {
-                continue;
-            }
-            for variant in deletions(name[name.len() - 1]) {
-                by_last.entry(variant).or_default().push(i);
-            }
-            for variant in deletions(name[0]) {
-                by_first.entry(variant).or_default().push(i);
-            }
-        }
-        let aliased: std::collections::HashSet<usize> = alias_ids
-            .iter()
-            .flat_map(|(m, v)| v.iter().copied().chain([*m]))
-            .collect();
-        for i in 0..n {
-            if words[i].len() != 1 || aliased.contains(&i) {
-                continue;
-            }
-            let word = words[i][0];
-            for (table, position) in [(&by_last, Position::Last), (&by_first, Position::First)] {
-                let mut candidates: HashMap<usize, u64> = HashMap::new();
-                for variant in deletions(word) {
-                    for &j in table.get(&variant).into_iter().flatten() {
-                        let part = match position {
-                            Position::Last => words[j][words[j].len() - 1],
-                            Position::First => words[j][0],
-                        };
-                        if same_word(part, word) {
-                            let root = sets.find(j);
-                            candidates.insert(root, total.get(&root).copied().unwrap_or(0));
-                        }
-                    }
-                }
-                if candidates.is_empty() {
-                    continue;
-                }
-                let sum: u64 = candidates.values().sum();
-                let (&best, &count) = candidates
-                    .iter()
-                    .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-                    .expect("candidates");
-                // A bare word must not be far commoner than the name.
-                let supported =
-                    i < confirmed || count * BARE_RATIO >= bare.get(&i).copied().unwrap_or(0);
-                if sum > 0 && count as f64 >= DOMINANCE * sum as f64 && supported {
-                    union(best, i, &mut sets);
-                }
-                break;
-            }
-        }
-
-        // 4. Each person's name: the alias's, else the most frequent full
-        // name, else the most frequent spelling.
-        let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
-        for i in 0..n {
-            groups.entry(sets.find(i)).or_default().push(i);
-        }
-        // A group of nothing but unconfirmed words is no one.
-        groups.retain(|_, members| {
-            members
-                .iter()
-                .any(|&m| m < confirmed || aliased.contains(&m))
-        });
-        let alias_names: HashMap<usize, usize> =
-            alias_ids.iter().map(|(m, _)| (sets.find(*m), *m)).collect();
-        let mut directory = Directory::default();
-        let mut roots: Vec<usize> = groups.keys().copied().collect();
-        roots.sort();
-        for root in roots {
-            let members = &groups[&root];
-            let best = alias_names.get(&root).copied().unwrap_or_else(|| {
-                *members
-                    .iter()
-                    .max_by(|&&a, &&b| {
-                        (words[a].len() >= 2)
-                            .cmp(&(words[b].len() >= 2))
-                            .then(counts[a].cmp(&counts[b]))
-                            .then(shown[b].0.cmp(&shown[a].0))
-                    })
-                    .expect("a group has members")
-            });
-            let person = directory.people.len();
-            for &m in members {
-                directory.person_of.insert(keys[m].clone(), person);
-            }
-            directory.people.push((
-                shown[best].0.clone(),
-                members.iter().map(|&m| keys[m].clone()).collect(),
-            ));
-        }
-        directory
+        groups.join_bare_words(&spellings, &words);
+        groups.into_directory(&spellings, &words)
     }
 
     /// The person a spelling belongs to, as an index into the directory.
@@ -359,6 +153,291 @@ impl Directory {
 
     pub fn is_empty(&self) -> bool {
         self.people.is_empty()
+    }
+}
+
+/// Step 1: every spelling, one entry a key, shown in its most frequent
+/// spelling; the confirmed names first, then the unconfirmed bare words,
+/// then the spellings an aliases file adds.
+struct Spellings {
+    keys: Vec<String>,
+    index: HashMap<String, usize>,
+    /// Articles giving each key as a confirmed name.
+    counts: Vec<u64>,
+    /// Each key's most frequent spelling, with its count.
+    shown: Vec<(String, u64)>,
+    /// The keys below this are confirmed names.
+    confirmed: usize,
+    /// Articles giving each key as an unconfirmed bare word.
+    bare: HashMap<usize, u64>,
+    /// Each alias's key, with its variants' keys.
+    aliases: Vec<(usize, Vec<usize>)>,
+    /// The keys the aliases name, which the rules leave alone.
+    aliased: HashSet<usize>,
+}
+
+impl Spellings {
+    fn of<'a>(
+        names: impl IntoIterator<Item = (&'a str, u64)>,
+        unconfirmed: impl IntoIterator<Item = (&'a str, u64)>,
+        aliases: &Aliases,
+    ) -> Spellings {
+        let mut spellings = Spellings {
+            keys: Vec::new(),
+            index: HashMap::new(),
+            counts: Vec::new(),
+            shown: Vec::new(),
+            confirmed: 0,
+            bare: HashMap::new(),
+            aliases: Vec::new(),
+            aliased: HashSet::new(),
+        };
+        for (name, count) in names {
+            spellings.add(name, count);
+        }
+        spellings.confirmed = spellings.keys.len();
+        // Unconfirmed words count for nothing (no article confirms them);
+        // a word some article does confirm is simply a name.
+        for (name, count) in unconfirmed {
+            if let Some(i) = spellings.add(name, 0) {
+                *spellings.bare.entry(i).or_default() += count;
+            }
+        }
+        let mut alias_ids = Vec::new();
+        for (name, variants) in &aliases.same {
+            let Some(main) = spellings.add(name, 0) else {
+                continue;
+            };
+            let variants = variants
+                .iter()
+                .filter_map(|v| spellings.add(v, 0))
+                .collect();
+            alias_ids.push((main, variants));
+        }
+        spellings.aliased = alias_ids
+            .iter()
+            .flat_map(|(m, v): &(usize, Vec<usize>)| v.iter().copied().chain([*m]))
+            .collect();
+        spellings.aliases = alias_ids;
+        spellings
+    }
+
+    /// Counts `count` articles for `name`'s key, adding the key when new;
+    /// `None` for a name with no letters or digits.
+    fn add(&mut self, name: &str, count: u64) -> Option<usize> {
+        let key = name_key(name);
+        if key.is_empty() {
+            return None;
+        }
+        let i = match self.index.get(&key) {
+            Some(&i) => i,
+            None => {
+                self.keys.push(key.clone());
+                self.counts.push(0);
+                self.shown.push((name.to_string(), 0));
+                self.index.insert(key, self.keys.len() - 1);
+                self.keys.len() - 1
+            }
+        };
+        self.counts[i] += count;
+        let shown = &mut self.shown[i];
+        if count > shown.1 || (count == shown.1 && name < shown.0.as_str()) {
+            *shown = (name.to_string(), count);
+        }
+        Some(i)
+    }
+}
+
+/// Which spellings are one person so far: a union-find over the keys that
+/// never joins a pair an aliases file keeps apart.
+struct Groups<'a> {
+    parent: Vec<usize>,
+    index: &'a HashMap<String, usize>,
+    /// The keys of the pairs that must stay apart.
+    forbidden: Vec<(String, String)>,
+}
+
+impl<'a> Groups<'a> {
+    fn new(spellings: &'a Spellings, aliases: &Aliases) -> Groups<'a> {
+        Groups {
+            parent: (0..spellings.keys.len()).collect(),
+            index: &spellings.index,
+            forbidden: aliases
+                .different
+                .pairs
+                .iter()
+                .map(|(a, b)| (name_key(a), name_key(b)))
+                .collect(),
+        }
+    }
+
+    fn find(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
+
+    /// Joins the groups of `a` and `b`, unless that would join a pair the
+    /// aliases keep apart.
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return;
+        }
+        let forbidden = std::mem::take(&mut self.forbidden);
+        let blocked = forbidden.iter().any(|(x, y)| {
+            let (Some(&x), Some(&y)) = (self.index.get(x), self.index.get(y)) else {
+                return false;
+            };
+            let (rx, ry) = (self.find(x), self.find(y));
+            (rx == ra && ry == rb) || (rx == rb && ry == ra)
+        });
+        self.forbidden = forbidden;
+        if !blocked {
+            self.parent[rb] = ra;
+        }
+    }
+
+    /// Step 2: full names one letter apart, found through buckets of names
+    /// that agree on all words but one (and on that word's first letter).
+    fn join_one_letter_variants(&mut self, words: &[Vec<&str>]) {
+        let mut buckets: HashMap<(usize, String), Vec<usize>> = HashMap::new();
+        for (i, name) in words.iter().enumerate() {
+            if name.len() < 2 {
+                continue;
+            }
+            for left_out in 0..name.len() {
+                let mut signature: Vec<&str> = name.clone();
+                let first = signature.remove(left_out).chars().next().unwrap_or(' ');
+                buckets
+                    .entry((left_out, format!("{}|{first}", signature.join(" "))))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        for ((left_out, _), members) in &buckets {
+            for (x, &a) in members.iter().enumerate() {
+                for &b in &members[x + 1..] {
+                    if words[a].len() == words[b].len()
+                        && same_word(words[a][*left_out], words[b][*left_out])
+                    {
+                        self.union(a, b);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Step 3: a surname (else a first name) alone joins the person who
+    /// dominates it. Words are found again through their one-letter
+    /// deletions, so that "Zelenskyy" finds "Zelensky".
+    fn join_bare_words(&mut self, spellings: &Spellings, words: &[Vec<&str>]) {
+        let mut total: HashMap<usize, u64> = HashMap::new();
+        for (i, name) in words.iter().enumerate() {
+            if name.len() >= 2 {
+                let root = self.find(i);
+                *total.entry(root).or_default() += spellings.counts[i];
+            }
+        }
+        let mut by_last: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, name) in words.iter().enumerate() {
+            if name.len() < 2 {
+                continue;
+            }
+            for variant in deletions(name[name.len() - 1]) {
+                by_last.entry(variant).or_default().push(i);
+            }
+            for variant in deletions(name[0]) {
+                by_first.entry(variant).or_default().push(i);
+            }
+        }
+        for (i, name) in words.iter().enumerate() {
+            if name.len() != 1 || spellings.aliased.contains(&i) {
+                continue;
+            }
+            let word = name[0];
+            for (table, position) in [(&by_last, Position::Last), (&by_first, Position::First)] {
+                let mut candidates: HashMap<usize, u64> = HashMap::new();
+                for variant in deletions(word) {
+                    for &j in table.get(&variant).into_iter().flatten() {
+                        let part = match position {
+                            Position::Last => words[j][words[j].len() - 1],
+                            Position::First => words[j][0],
+                        };
+                        if same_word(part, word) {
+                            let root = self.find(j);
+                            candidates.insert(root, total.get(&root).copied().unwrap_or(0));
+                        }
+                    }
+                }
+                if candidates.is_empty() {
+                    continue;
+                }
+                let sum: u64 = candidates.values().sum();
+                let (&best, &count) = candidates
+                    .iter()
+                    .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                    .expect("candidates");
+                // A bare word must not be far commoner than the name.
+                let supported = i < spellings.confirmed
+                    || count * BARE_RATIO >= spellings.bare.get(&i).copied().unwrap_or(0);
+                if sum > 0 && count as f64 >= DOMINANCE * sum as f64 && supported {
+                    self.union(best, i);
+                }
+                break;
+            }
+        }
+    }
+
+    /// Step 4: the directory, each person named by their alias, else their
+    /// most frequent full name, else their most frequent spelling. A group
+    /// of nothing but unconfirmed words is no one.
+    fn into_directory(mut self, spellings: &Spellings, words: &[Vec<&str>]) -> Directory {
+        let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+        for i in 0..words.len() {
+            let root = self.find(i);
+            groups.entry(root).or_default().push(i);
+        }
+        groups.retain(|_, members| {
+            members
+                .iter()
+                .any(|&m| m < spellings.confirmed || spellings.aliased.contains(&m))
+        });
+        let alias_names: HashMap<usize, usize> = spellings
+            .aliases
+            .iter()
+            .map(|(m, _)| (self.find(*m), *m))
+            .collect();
+        let mut directory = Directory::default();
+        let mut roots: Vec<usize> = groups.keys().copied().collect();
+        roots.sort();
+        let (keys, counts, shown) = (&spellings.keys, &spellings.counts, &spellings.shown);
+        for root in roots {
+            let members = &groups[&root];
+            let best = alias_names.get(&root).copied().unwrap_or_else(|| {
+                *members
+                    .iter()
+                    .max_by(|&&a, &&b| {
+                        (words[a].len() >= 2)
+                            .cmp(&(words[b].len() >= 2))
+                            .then(counts[a].cmp(&counts[b]))
+                            .then(shown[b].0.cmp(&shown[a].0))
+                    })
+                    .expect("a group has members")
+            });
+            let person = directory.people.len();
+            for &m in members {
+                directory.person_of.insert(keys[m].clone(), person);
+            }
+            directory.people.push((
+                shown[best].0.clone(),
+                members.iter().map(|&m| keys[m].clone()).collect(),
+            ));
+        }
+        directory
     }
 }
 
