@@ -20,7 +20,9 @@
 //! - `stories`: copies grouped into stories, and searches that count them
 //!   once;
 //! - `similar`: similar articles and the significant terms of a search;
-//! - `export`: every matching article streamed as NDJSON or CSV.
+//! - `export`: every matching article streamed as NDJSON or CSV;
+//! - `tidy`: the house rules the compiler does not check (layers, no import
+//!   circles, which layer may use which crate, long functions).
 
 mod articles;
 mod browser;
@@ -42,4 +44,5 @@ mod security;
 mod server;
 mod similar;
 mod stories;
+mod tidy;
 mod timeline;
