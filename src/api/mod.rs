@@ -16,9 +16,9 @@
 
 mod articles;
 mod auth;
-pub mod client;
-pub mod dto;
-pub mod error;
+pub(crate) mod client;
+pub(crate) mod dto;
+mod error;
 mod export;
 mod extract;
 mod key;
@@ -28,11 +28,11 @@ mod observe;
 mod openapi;
 mod params;
 mod people;
-pub mod router;
+mod router;
 mod schema;
 mod search;
 mod similar;
-pub mod state;
+mod state;
 mod timeline;
 mod web;
 
