@@ -24,7 +24,7 @@ pub fn binary() -> anyhow::Result<PathBuf> {
     let binary = me.with_file_name(format!("newsdesk{}", std::env::consts::EXE_SUFFIX));
     if !binary.exists() {
         bail!(
-            "{} is missing: build it with `cargo build --release --workspace` (bench/run does)",
+            "{} is missing: build it beside this one with `cargo build --release --workspace` (bench/run does)",
             binary.display()
         );
     }
