@@ -1,5 +1,4 @@
-//! Ingest: from files and request bodies to [`Article`](crate::article::Article)s
-//! ready to index.
+//! Ingest: from files and request bodies to articles ready to index.
 //!
 //! The stages are separate functions so that each can be replaced alone:
 //!
