@@ -94,6 +94,8 @@ pub fn export(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::article::ArticleId;
+    use crate::index::WriterOptions;
     use crate::search::SearchRequest;
 
     fn export(
@@ -103,8 +105,6 @@ mod tests {
     ) -> Result<u64, Error> {
         super::export(index, &request.clone().validate()?, take)
     }
-    use crate::article::ArticleId;
-    use crate::index::WriterOptions;
 
     fn article(id: &str, body: &str) -> Article {
         Article {

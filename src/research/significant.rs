@@ -17,6 +17,7 @@
 //! state of the index.
 
 use std::collections::HashSet;
+use std::time::Instant;
 
 use rustc_hash::FxHashMap;
 use tantivy::collector::TopDocs;
@@ -27,7 +28,7 @@ use tantivy::{Searcher, TantivyDocument};
 use super::words::{MAX_ANALYSED_BYTES, Stem, Words, doc_freqs};
 use crate::index::{NewsIndex, StoryId, analyzer};
 use crate::search::compile::Terms;
-use crate::search::{Check, Error, SearchRequest, SearchResults, Valid, matching, search_in};
+use crate::search::{Check, Error, SearchRequest, SearchResults, Valid, matching, ranked};
 
 /// The most significant terms one search may ask for.
 pub const MAX_TERMS: usize = 50;
@@ -85,17 +86,16 @@ pub fn search(
     index: &NewsIndex,
     request: &Valid<TermsRequest>,
 ) -> Result<(SearchResults, Vec<SignificantTerm>), Error> {
+    let started = Instant::now();
     let searcher = index.searcher();
     let search = &request.search;
-    let results = search_in(index, &searcher, search)?;
+    let people = index.people(&searcher)?;
+    let matched = matching(index, people.clone(), &search.query, &search.filters);
     let terms = match request.terms {
         0 => Vec::new(),
-        size => {
-            let people = index.people(&searcher)?;
-            let found = matching(index, people, &search.query, &search.filters);
-            terms(index, &searcher, &*found.query, &found.highlight, size)?
-        }
+        size => terms(index, &searcher, &*matched.query, &matched.highlight, size)?,
     };
+    let results = ranked(index, &searcher, &people, matched, search, started)?;
     Ok((results, terms))
 }
 

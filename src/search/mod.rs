@@ -36,7 +36,7 @@ pub use articles::{Linked, article, linked, mark_matches, with_directory_names};
 pub use collapse::Copies;
 pub use error::Error;
 pub use matching::{Matching, filtered, matching};
-pub use rank::{FACET_SIZE, SNIPPETS_PER_HIT, search, search_in};
+pub use rank::{FACET_SIZE, SNIPPETS_PER_HIT, ranked, search};
 pub use request::{
     Check, Collapse, Filters, Histogram, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES, MAX_QUERY_TERMS,
     SearchRequest, Sort, Valid, check_query,

@@ -2,6 +2,7 @@
 //! exact total and the facet counts; then the page's articles read, their
 //! people named as the directory names them, and their snippets cut.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use tantivy::collector::{Count, TopDocs};
@@ -16,7 +17,7 @@ use super::matching::{Matching, matching};
 use super::request::{Collapse, Histogram, SearchRequest, Sort, Valid};
 use super::results::{FacetValue, Facets, Hit, SearchResults};
 use super::snippet::Highlighter;
-use crate::index::{self, NewsIndex, analyzer};
+use crate::index::{self, NewsIndex, People, analyzer};
 
 /// How many outlets and people the facets list.
 pub const FACET_SIZE: usize = 20;
@@ -25,24 +26,30 @@ pub const SNIPPETS_PER_HIT: usize = 3;
 
 /// Runs `request` against the last commit of `index`.
 pub fn search(index: &NewsIndex, request: &Valid<SearchRequest>) -> Result<SearchResults, Error> {
-    search_in(index, &index.searcher(), request)
+    let started = Instant::now();
+    let searcher = index.searcher();
+    let people = index.people(&searcher)?;
+    let matched = matching(index, people.clone(), &request.query, &request.filters);
+    ranked(index, &searcher, &people, matched, request, started)
 }
 
-/// Runs `request` against what `searcher` sees: for answers that read the
-/// same state of the index again.
-pub fn search_in(
+/// The page, total and facets of what `matched` (`request`'s query and
+/// filters, compiled against `people`) matches in what `searcher` sees;
+/// `took` counts from `started`.
+pub fn ranked(
     index: &NewsIndex,
     searcher: &Searcher,
+    people: &Arc<People>,
+    matched: Matching,
     request: &Valid<SearchRequest>,
+    started: Instant,
 ) -> Result<SearchResults, Error> {
-    let started = Instant::now();
-    let people = index.people(searcher)?;
     let Matching {
         query,
         scored,
         highlight,
         warnings,
-    } = matching(index, people.clone(), &request.query, &request.filters);
+    } = matched;
     let sort = match request.sort {
         Sort::Relevance if !scored => Sort::Newest,
         sort => sort,
