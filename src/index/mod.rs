@@ -10,11 +10,15 @@
 //! - [`analyzer`]: the English and keyword analysers;
 //! - [`news_index`]: the index itself; [`writer`]: the one writer, and
 //!   `stories`, the story an added article joins;
-//! - [`people`]: the people directory of a state of the index;
+//! - `live`: the [`Snapshot`] searches read, a searcher with its people,
+//!   published after each commit without making searches wait;
+//! - [`people`]: the people of a state of the index, kept up to date
+//!   segment by segment;
 //! - [`error`]: what can go wrong, with what to do about it.
 
 pub mod analyzer;
 pub mod error;
+mod live;
 pub mod news_index;
 pub mod people;
 pub mod schema;
@@ -22,6 +26,7 @@ mod stories;
 pub mod writer;
 
 pub use error::Error;
+pub use live::Snapshot;
 pub use news_index::NewsIndex;
 pub use people::People;
 pub use schema::{Fields, StoryId};

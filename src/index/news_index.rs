@@ -1,17 +1,17 @@
 //! [`NewsIndex`]: the tantivy index in a folder (or in memory), opened or
 //! created, with its analysers registered, the one [`IndexReader`] kept for
-//! the life of the program, the people directory of each state of the
-//! index, and the one writer handed out.
+//! the life of the program and the snapshots searches read (`live.rs`), and
+//! the one writer handed out.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use tantivy::directory::error::LockError;
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyError, Term};
 
 use super::analyzer;
 use super::error::Error;
-use super::people::People;
+use super::live::{Live, Snapshot};
 use super::schema::{self, Fields, StoryId, names};
 use super::stories::live_docs;
 use super::writer::{HOLDER_FILE, Indexer, WriterOptions};
@@ -21,12 +21,10 @@ use crate::text::people::directory::Aliases;
 /// An open newsdesk index.
 pub struct NewsIndex {
     index: Index,
-    reader: IndexReader,
     fields: Fields,
     path: Option<PathBuf>,
-    aliases: Aliases,
-    /// The people directory of the latest state of the index seen.
-    people: Mutex<Option<Arc<People>>>,
+    /// The one reader, and the snapshot searches read.
+    live: Arc<Live>,
 }
 
 impl NewsIndex {
@@ -74,45 +72,28 @@ impl NewsIndex {
         analyzer::register(index.tokenizers());
         // Reloaded by hand after each commit, so that what a write
         // acknowledges is searchable as soon as the write returns.
-        let reader = index
+        let reader: IndexReader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         Ok(NewsIndex {
             index,
-            reader,
             fields,
             path,
-            aliases: Aliases::default(),
-            people: Mutex::new(None),
+            live: Arc::new(Live::new(reader, Aliases::default())),
         })
     }
 
     /// Uses `aliases` to correct how names are grouped into people.
     pub fn with_aliases(mut self, aliases: Aliases) -> NewsIndex {
-        self.aliases = aliases;
-        self.people = Mutex::new(None);
+        self.live = Arc::new(Live::new(self.live.reader(), aliases));
         self
     }
 
-    /// The people directory of what `searcher` sees, built once for each
-    /// state of the index.
-    pub fn people(&self, searcher: &Searcher) -> Result<Arc<People>, Error> {
-        let generation = searcher.generation().generation_id();
-        let mut cache = self
-            .people
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(people) = cache.as_ref()
-            && people.generation() == generation
-        {
-            return Ok(people.clone());
-        }
-        let built = Arc::new(People::build(searcher, &self.aliases)?);
-        if cache.as_ref().is_none_or(|p| p.generation() < generation) {
-            *cache = Some(built.clone());
-        }
-        Ok(built)
+    /// The state of the index searches read: a searcher and its people,
+    /// made once for each commit, never waited for by a search once made.
+    pub fn snapshot(&self) -> Result<Arc<Snapshot>, Error> {
+        self.live.snapshot()
     }
 
     /// Takes the one writer. Fails with [`Error::Locked`] while another
@@ -141,20 +122,38 @@ impl NewsIndex {
         // `.<opstamp>.del`, and fail: so collect them before any writing.
         writer.garbage_collect_files().wait()?;
         let holder = self.path.as_ref().map(|path| path.join(HOLDER_FILE));
-        let mut indexer = Indexer::new(writer, self.reader.clone(), self.fields, holder);
+        let mut indexer = Indexer::new(writer, self.live.clone(), self.fields, holder);
         indexer.announce(&format!("a newsdesk process (pid {})", std::process::id()));
         Ok(indexer)
     }
 
-    /// A searcher over the last commit this process has seen.
+    /// A searcher over the state searches read (the last commit this
+    /// process has seen, once its snapshot is made).
     pub fn searcher(&self) -> Searcher {
-        self.reader.searcher()
+        self.live.searcher()
     }
 
     /// Picks up commits made by other processes (the server sees its own
     /// writes at once).
     pub fn reload(&self) -> Result<(), Error> {
-        Ok(self.reader.reload()?)
+        self.live.refresh()
+    }
+
+    /// The reader's latest searcher, even before its snapshot is made.
+    #[cfg(test)]
+    pub(crate) fn reader_searcher(&self) -> Searcher {
+        self.live.latest()
+    }
+
+    /// Sends every change of the people directory to the background
+    /// builder, as a large archive's are, and gives the lock that holds a
+    /// background build back from finishing.
+    #[cfg(test)]
+    pub(crate) fn people_in_background(mut self) -> (NewsIndex, Arc<std::sync::Mutex<()>>) {
+        let live = Live::new(self.live.reader(), Aliases::default()).always_in_background();
+        let gate = live.gate.clone();
+        self.live = Arc::new(live);
+        (self, gate)
     }
 
     pub fn fields(&self) -> &Fields {

@@ -2,11 +2,13 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use tantivy::indexer::UserOperation;
-use tantivy::{DocAddress, IndexReader, IndexWriter, Term};
+use tantivy::{DocAddress, IndexWriter, Term};
 
 use super::error::Error;
+use super::live::Live;
 use super::schema::{Fields, StoryId};
 use super::stories::{Grouper, live_docs};
 use crate::article::{Article, ArticleId};
@@ -52,7 +54,8 @@ pub enum Added {
 /// [`commit`]: Indexer::commit
 pub struct Indexer {
     writer: IndexWriter,
-    reader: IndexReader,
+    /// The reader, refreshed at each commit.
+    live: Arc<Live>,
     fields: Fields,
     /// Ids touched since the last commit, and whether each is present now.
     /// The committed index cannot say, since tantivy applies changes only at
@@ -67,13 +70,13 @@ pub struct Indexer {
 impl Indexer {
     pub(super) fn new(
         writer: IndexWriter,
-        reader: IndexReader,
+        live: Arc<Live>,
         fields: Fields,
         holder: Option<PathBuf>,
     ) -> Indexer {
         Indexer {
             writer,
-            reader,
+            live,
             fields,
             pending: HashMap::new(),
             grouper: Grouper::default(),
@@ -112,10 +115,9 @@ impl Indexer {
         // First, so that the article's earlier version is no candidate.
         let existed = self.exists(&article.id)?;
         let story = match signature {
-            Some(signature) => {
-                self.grouper
-                    .story(&self.reader.searcher(), &self.fields, signature)?
-            }
+            Some(signature) => self
+                .grouper
+                .story(&self.live.latest(), &self.fields, signature)?,
             None => None,
         };
         let story = story.unwrap_or_else(|| StoryId::of(&article.id));
@@ -168,8 +170,24 @@ impl Indexer {
         self.writer.commit()?;
         self.pending.clear();
         self.grouper.clear();
-        self.reader.reload()?;
-        Ok(())
+        self.live.refresh()
+    }
+
+    /// Merges every segment into one and waits for it: for tests of what
+    /// follows segments.
+    #[cfg(test)]
+    pub(crate) fn merge_all(&mut self) -> Result<(), Error> {
+        let ids = self
+            .live
+            .latest()
+            .segment_readers()
+            .iter()
+            .map(|s| s.segment_id())
+            .collect::<Vec<_>>();
+        if ids.len() > 1 {
+            self.writer.merge(&ids).wait()?;
+        }
+        self.commit()
     }
 
     /// Drops every change since the last commit.
@@ -193,7 +211,7 @@ impl Indexer {
             return Ok(present);
         }
         let term = self.id_term(id);
-        let searcher = self.reader.searcher();
+        let searcher = self.live.latest();
         let mut found = false;
         for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
             for doc in live_docs(segment, &term, usize::MAX)? {

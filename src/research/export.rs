@@ -58,10 +58,10 @@ pub fn export(
     request: &Valid<ExportRequest>,
     mut take: impl FnMut(Exported) -> Flow,
 ) -> Result<u64, Error> {
-    let searcher = index.searcher();
-    let people = index.people(&searcher)?;
+    let snapshot = index.snapshot()?;
+    let (searcher, people) = (&snapshot.searcher, &snapshot.people);
     let Matching { query, .. } = matching(index, people.clone(), &request.query, &request.filters);
-    let weight = query.weight(EnableScoring::disabled_from_searcher(&searcher))?;
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
     let fields = index.fields();
     let mut handed = 0;
     for segment in searcher.segment_readers() {
@@ -77,7 +77,7 @@ pub fn export(
             if alive.is_none_or(|alive| alive.is_alive(doc)) {
                 let stored: TantivyDocument = store.get(doc)?;
                 let exported = Exported {
-                    article: with_directory_names(fields.to_article(&stored), &people.directory),
+                    article: with_directory_names(fields.to_article(&stored), people),
                     story: StoryId::read(fields, &stored),
                 };
                 handed += 1;

@@ -14,9 +14,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query};
-use tantivy::{DateTime, Order, Searcher, TantivyDocument};
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::{DateTime, Order, Searcher, SegmentReader, TantivyDocument};
 
 use crate::article::{Article, lede};
 use crate::index::{NewsIndex, People, schema::names};
@@ -26,7 +26,6 @@ use crate::search::{
     Check, Error, FACET_SIZE, FacetValue, Filters, Histogram, Valid, with_directory_names,
 };
 use crate::text::names::name_key;
-use crate::text::people::directory::Directory;
 use crate::text::people::extract::Rules;
 use crate::text::quotes::{self, Names};
 
@@ -140,12 +139,12 @@ pub fn person(
     request: &Valid<PersonRequest>,
 ) -> Result<Option<PersonProfile>, Error> {
     let started = Instant::now();
-    let searcher = index.searcher();
-    let people = index.people(&searcher)?;
-    let Some(id) = find(&people.directory, &request.name) else {
+    let snapshot = index.snapshot()?;
+    let (searcher, people) = (&snapshot.searcher, &snapshot.people);
+    let Some(id) = find(people, &request.name) else {
         return Ok(None);
     };
-    let name = people.directory.name(id).to_string();
+    let name = people.name(id).to_string();
 
     let mut compiler = Compiler::new(index, people.clone());
     let filters = compiler.filters(&request.filters);
@@ -159,8 +158,8 @@ pub fn person(
     };
     let (articles, counts, newest) = searcher.search(&query, &(Count, collector, newest))?;
 
-    let (universe, totals) = totals(&searcher, &people, request, filters)?;
-    let co_mentions = rank(&people, id, &counts, &totals, universe, request.co_mentions);
+    let (universe, totals) = totals(searcher, people, request, filters)?;
+    let co_mentions = rank(people, id, &counts, &totals, universe, request.co_mentions);
     let value = |(value, count)| FacetValue { value, count };
     let outlets = top(&counts.outlets, FACET_SIZE)
         .into_iter()
@@ -176,7 +175,7 @@ pub fn person(
 
     let addresses: Vec<_> = newest.into_iter().map(|(_, address)| address).collect();
     let (quotes, quotes_read_from) =
-        read_quotes(index, &searcher, &people, id, &addresses, request.quotes)?;
+        read_quotes(index, searcher, people, id, &addresses, request.quotes)?;
     Ok(Some(PersonProfile {
         name,
         articles: articles as u64,
@@ -192,7 +191,7 @@ pub fn person(
 
 /// The person `name` names: as written, else without its titles ("Mr.
 /// Zelensky", "President Volodymyr Zelensky").
-fn find(directory: &Directory, name: &str) -> Option<usize> {
+fn find(directory: &People, name: &str) -> Option<usize> {
     directory.person(name).or_else(|| {
         let words: Vec<&str> = name.split_whitespace().collect();
         let rules = Rules::builtin();
@@ -226,9 +225,29 @@ fn totals(
 }
 
 /// Each person's articles in the whole archive, counted once for each
-/// state of the index.
+/// segment (see [`People::article_counts`]).
 fn archive_counts(searcher: &Searcher, people: &Arc<People>) -> Result<Arc<Vec<u64>>, Error> {
-    people.article_counts(|| per_person(searcher, people, &AllQuery).map(|(_, totals)| totals))
+    let counts = people.article_counts(searcher, |segment| segment_counts(people, segment))?;
+    Ok(Arc::new(counts))
+}
+
+/// Each person's alive articles in one segment, by person.
+fn segment_counts(people: &Arc<People>, segment: &SegmentReader) -> Result<Vec<u64>, Error> {
+    let collector = FacetCollector {
+        people: people.clone(),
+    };
+    let mut counting = collector.for_segment(0, segment)?;
+    for doc in segment.doc_ids_alive() {
+        counting.collect(doc, 0.0);
+    }
+    let counts = collector.merge_fruits(vec![counting.harvest()])?;
+    let mut totals = vec![0; people.len()];
+    for (person, count) in counts.people_counts() {
+        if let Some(slot) = totals.get_mut(person) {
+            *slot = count;
+        }
+    }
+    Ok(totals)
 }
 
 /// How many articles `query` matches, and how many of them name each
@@ -242,7 +261,7 @@ fn per_person(
         people: people.clone(),
     };
     let (n, counts) = searcher.search(query, &(Count, collector))?;
-    let mut totals = vec![0; people.directory.len()];
+    let mut totals = vec![0; people.len()];
     for (person, count) in counts.people_counts() {
         if let Some(slot) = totals.get_mut(person) {
             *slot = count;
@@ -277,7 +296,7 @@ fn rank(
             let articles = totals.get(other).copied().unwrap_or(0).max(shared);
             let lift = lift(shared, own.max(shared), articles, universe);
             let mention = CoMention {
-                name: people.directory.name(other).to_string(),
+                name: people.name(other).to_string(),
                 shared,
                 articles,
                 lift,
@@ -312,7 +331,7 @@ fn read_quotes(
     addresses: &[tantivy::DocAddress],
     limit: usize,
 ) -> Result<(Vec<PersonQuote>, usize), Error> {
-    let directory = &people.directory;
+    let directory = people;
     let names = Names::new(&directory.spellings(directory.name(person)));
     let mut found = Vec::new();
     let mut read = 0;
@@ -348,7 +367,7 @@ fn read_quotes(
 
 /// An article as a quote links to it: people as the directory names them,
 /// and of the body only what stands in for a missing title.
-fn shown(article: Article, directory: &Directory) -> Article {
+fn shown(article: Article, directory: &People) -> Article {
     let mut article = with_directory_names(article, directory);
     article.body = match article.title {
         Some(_) => String::new(),
@@ -362,13 +381,13 @@ fn shown(article: Article, directory: &Directory) -> Article {
 /// what an unknown name is answered with. Costs a pass over the directory,
 /// only when a name is not found.
 pub fn suggestions(index: &NewsIndex, name: &str) -> Result<Vec<String>, Error> {
-    let searcher = index.searcher();
-    let people = index.people(&searcher)?;
-    let totals = archive_counts(&searcher, &people)?;
+    let snapshot = index.snapshot()?;
+    let (searcher, people) = (&snapshot.searcher, &snapshot.people);
+    let totals = archive_counts(searcher, people)?;
     let key = name_key(name);
     // A few words are enough to suggest from; a long text is no name.
     let words: Vec<&str> = key.split(' ').filter(|w| w.len() >= 3).take(4).collect();
-    let directory = &people.directory;
+    let directory = people;
     let mut similar: Vec<(u64, &str)> = (0..directory.len())
         .map(|person| {
             (

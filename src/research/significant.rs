@@ -87,15 +87,15 @@ pub fn search(
     request: &Valid<TermsRequest>,
 ) -> Result<(SearchResults, Vec<SignificantTerm>), Error> {
     let started = Instant::now();
-    let searcher = index.searcher();
+    let snapshot = index.snapshot()?;
+    let (searcher, people) = (&snapshot.searcher, &snapshot.people);
     let search = &request.search;
-    let people = index.people(&searcher)?;
     let matched = matching(index, people.clone(), &search.query, &search.filters);
     let terms = match request.terms {
         0 => Vec::new(),
-        size => terms(index, &searcher, &*matched.query, &matched.highlight, size)?,
+        size => terms(index, searcher, &*matched.query, &matched.highlight, size)?,
     };
-    let results = ranked(index, &searcher, &people, matched, search, started)?;
+    let results = ranked(index, searcher, people, matched, search, started)?;
     Ok((results, terms))
 }
 

@@ -105,19 +105,19 @@ pub fn similar(
     request: &Valid<SimilarRequest>,
 ) -> Result<Option<Similar>, Error> {
     let (id, limit) = (&request.id, request.limit);
-    let searcher = index.searcher();
+    let snapshot = index.snapshot()?;
+    let (searcher, people) = (&snapshot.searcher, &snapshot.people);
     let fields = *index.fields();
-    let Some(address) = address_of(&searcher, fields.id, id)? else {
+    let Some(address) = address_of(searcher, fields.id, id)? else {
         return Ok(None);
     };
     let doc: TantivyDocument = searcher.doc(address)?;
-    let people = index.people(&searcher)?;
-    let article = with_directory_names(fields.to_article(&doc), &people.directory);
+    let article = with_directory_names(fields.to_article(&doc), people);
     let story = StoryId::read(&fields, &doc).unwrap_or_else(|| StoryId::of(id));
 
     let mut english = index.analyzer(analyzer::ENGLISH);
     let words = Words::of_article(&mut english, article.title.as_deref(), &article.body);
-    let weighed = weigh(&searcher, fields.body, words)?;
+    let weighed = weigh(searcher, fields.body, words)?;
 
     let term = |field: Field, stem: &str| -> Box<dyn Query> {
         Box::new(TermQuery::new(
@@ -172,7 +172,7 @@ pub fn similar(
     let mut hits = Vec::with_capacity(found.len());
     for (score, address) in found.into_iter().take(limit) {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let other = with_directory_names(fields.to_article(&doc), &people.directory);
+        let other = with_directory_names(fields.to_article(&doc), people);
         let theirs = Words::of_article(&mut english, other.title.as_deref(), &other.body);
         let (people, terms) = in_common(&own_people, &other, &theirs, &weighed);
         hits.push(SimilarHit {

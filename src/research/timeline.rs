@@ -208,8 +208,8 @@ pub struct Timeline {
 /// the intervals (at most [`MAX_INTERVALS`]) a series.
 pub fn timeline(index: &NewsIndex, request: &Valid<TimelineRequest>) -> Result<Timeline, Error> {
     let started = Instant::now();
-    let searcher = index.searcher();
-    let people = index.people(&searcher)?;
+    let snapshot = index.snapshot()?;
+    let (searcher, people) = (&snapshot.searcher, &snapshot.people);
 
     let base = matching(index, people.clone(), "", &request.filters);
     let base = searcher.search(&*base.query, &DayCollector)?;

@@ -11,8 +11,7 @@ use super::error::Error;
 use super::query;
 use super::snippet::Highlighter;
 use crate::article::{Article, ArticleId};
-use crate::index::{NewsIndex, analyzer};
-use crate::text::people::directory::Directory;
+use crate::index::{NewsIndex, People, analyzer};
 
 /// The article `id`, whole.
 pub fn article(index: &NewsIndex, id: &ArticleId) -> Result<Option<Article>, Error> {
@@ -22,9 +21,8 @@ pub fn article(index: &NewsIndex, id: &ArticleId) -> Result<Option<Article>, Err
 
 /// The article `id` with its people as the directory names them.
 fn article_for_display(index: &NewsIndex, id: &ArticleId) -> Result<Option<Article>, Error> {
-    let searcher = index.searcher();
-    let people = index.people(&searcher)?;
-    Ok(article(index, id)?.map(|a| with_directory_names(a, &people.directory)))
+    let people = index.snapshot()?.people.clone();
+    Ok(article(index, id)?.map(|a| with_directory_names(a, &people)))
 }
 
 /// An article with the pages it is linked to by an aggregator: the page it
@@ -82,8 +80,7 @@ fn by_term(
 /// `body` HTML-escaped, with every match of `query` in `<mark>…</mark>`,
 /// as snippets are: how an article is shown as the answer to a search.
 pub fn mark_matches(index: &NewsIndex, query: &str, body: &str) -> Result<String, Error> {
-    let searcher = index.searcher();
-    let people = index.people(&searcher)?;
+    let people = index.snapshot()?.people.clone();
     let parsed = query::parse(query);
     let compiled = Compiler::new(index, people).compile(parsed.root.as_ref());
     let mut highlighter = Highlighter::new(index.analyzer(analyzer::ENGLISH), compiled.highlight);
@@ -92,8 +89,8 @@ pub fn mark_matches(index: &NewsIndex, query: &str, body: &str) -> Result<String
 
 /// An article's people as the directory names them, each once: its
 /// confirmed names, and the unconfirmed ones the directory places.
-pub fn with_directory_names(mut article: Article, directory: &Directory) -> Article {
-    article.people = directory.resolve(&article.people, &article.unconfirmed_people);
+pub fn with_directory_names(mut article: Article, people: &People) -> Article {
+    article.people = people.resolve(&article.people, &article.unconfirmed_people);
     article.unconfirmed_people.clear();
     article
 }

@@ -274,9 +274,9 @@ impl Compiler {
         let value = normalise_line(value);
         // A person the directory knows is found by every spelling, in
         // confirmed and unconfirmed names alike.
-        let (spellings, fields) = match self.people.directory.person(&value) {
+        let (spellings, fields) = match self.people.person(&value) {
             Some(_) if field == self.fields.people => (
-                self.people.directory.spellings(&value),
+                self.people.spellings(&value),
                 vec![self.fields.people, self.fields.unconfirmed_people],
             ),
             _ => (vec![value], vec![field]),

@@ -37,7 +37,7 @@ impl FacetCounts {
     fn new(directory: Arc<People>) -> FacetCounts {
         FacetCounts {
             outlets: HashMap::new(),
-            people: Tally::new(directory.directory.len()),
+            people: Tally::new(directory.len()),
             directory,
             days: Tally::new(0),
         }
@@ -47,7 +47,7 @@ impl FacetCounts {
     /// alphabetical order so that the same search always lists them the
     /// same way. Only these are looked up by name.
     pub fn top_people(&self, limit: usize) -> Vec<(String, u64)> {
-        let directory = &self.directory.directory;
+        let directory = &self.directory;
         let mut all: Vec<(u32, u64)> = self.people.iter().collect();
         let order = |a: &(u32, u64), b: &(u32, u64)| {
             b.1.cmp(&a.1).then_with(|| {

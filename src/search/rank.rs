@@ -27,10 +27,10 @@ pub const SNIPPETS_PER_HIT: usize = 3;
 /// Runs `request` against the last commit of `index`.
 pub fn search(index: &NewsIndex, request: &Valid<SearchRequest>) -> Result<SearchResults, Error> {
     let started = Instant::now();
-    let searcher = index.searcher();
-    let people = index.people(&searcher)?;
+    let snapshot = index.snapshot()?;
+    let (searcher, people) = (&snapshot.searcher, &snapshot.people);
     let matched = matching(index, people.clone(), &request.query, &request.filters);
-    ranked(index, &searcher, &people, matched, request, started)
+    ranked(index, searcher, people, matched, request, started)
 }
 
 /// The page, total and facets of what `matched` (`request`'s query and
@@ -74,7 +74,7 @@ pub fn ranked(
     let mut hits = Vec::with_capacity(page.len());
     for (score, address, copies) in page {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let article = with_directory_names(fields.to_article(&doc), &people.directory);
+        let article = with_directory_names(fields.to_article(&doc), people);
         let snippets = highlighter.snippets(&article.body, SNIPPETS_PER_HIT);
         hits.push(Hit {
             article,

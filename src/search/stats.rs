@@ -23,9 +23,17 @@ pub struct Stats {
 }
 
 pub fn stats(index: &NewsIndex) -> Result<Stats, Error> {
-    let searcher = index.searcher();
-    let people = index.people(&searcher)?;
-    let (articles, counts) = searcher.search(&AllQuery, &(Count, FacetCollector { people }))?;
+    let snapshot = index.snapshot()?;
+    let (searcher, people) = (&snapshot.searcher, &snapshot.people);
+    let (articles, counts) = searcher.search(
+        &AllQuery,
+        &(
+            Count,
+            FacetCollector {
+                people: people.clone(),
+            },
+        ),
+    )?;
     let span = counts.day_span();
     // Spellings that filter as one value count as one.
     let outlets = counts
