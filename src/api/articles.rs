@@ -15,7 +15,7 @@ use super::state::AppState;
 use crate::article::ArticleId;
 use crate::index::Added;
 use crate::ingest::parse::{self, Item};
-use crate::ingest::{Batch, Defaults, source};
+use crate::ingest::{Batch, Defaults, Ready, source};
 use crate::search;
 
 /// How request items are named in messages.
@@ -122,13 +122,7 @@ pub async fn delete(
     let existed = state
         .write({
             let id = id.clone();
-            move |writer| {
-                let existed = writer.delete(&id).map_err(ApiError::internal)?;
-                if existed {
-                    writer.commit().map_err(ApiError::internal)?;
-                }
-                Ok(existed)
-            }
+            move |writer| writer.delete(&id).map_err(ApiError::internal)
         })
         .await?;
     if existed {
@@ -253,25 +247,34 @@ pub async fn create(
     Body(body): Body,
 ) -> Result<Json<IngestResponse>, ApiError> {
     let format = format_of(&headers)?;
-    // Parsing a large body takes a while: off the async threads.
-    let items = tokio::task::spawn_blocking(move || parse_body(format, &body))
-        .await
-        .map_err(ApiError::internal)??;
     let defaults = Defaults {
         max_article_bytes: state.config().max_article_bytes,
         ..Defaults::default()
     };
+    // Parsing a large body, cleaning its articles and finding their people
+    // take a while: off the async threads, and before the writer, which
+    // then only indexes.
+    let ready = tokio::task::spawn_blocking({
+        let defaults = defaults.clone();
+        move || {
+            let items = parse_body(format, &body)?;
+            Ok::<_, ApiError>(
+                items
+                    .into_iter()
+                    .map(|item| Ready::new(item, &defaults))
+                    .collect::<Vec<_>>(),
+            )
+        }
+    })
+    .await
+    .map_err(ApiError::internal)??;
     let (report, accepted) = state
         .write(move |writer| {
             let mut batch = Batch::new(writer, defaults);
-            for item in items {
-                batch.add(item).map_err(ApiError::internal)?;
+            for item in ready {
+                batch.add_ready(item).map_err(ApiError::internal)?;
             }
-            let (report, accepted) = (batch.report, batch.accepted);
-            if !accepted.is_empty() {
-                writer.commit().map_err(ApiError::internal)?;
-            }
-            Ok((report, accepted))
+            Ok((batch.report, batch.accepted))
         })
         .await?;
     state

@@ -69,6 +69,7 @@ pub struct Metrics {
     searches: Family<OutcomeLabels, Counter>,
     posted: Family<OutcomeLabels, Counter>,
     deleted: Counter,
+    commits: Counter,
     articles: Gauge,
     index_bytes: Gauge,
 }
@@ -113,6 +114,12 @@ impl Metrics {
             "Articles deleted with DELETE /api/articles/{id}",
             deleted.clone(),
         );
+        let commits = Counter::default();
+        registry.register(
+            "commits",
+            "Commits of the index by the server: writes that arrive together share one",
+            commits.clone(),
+        );
         let articles = Gauge::default();
         registry.register(
             "index_articles",
@@ -143,6 +150,7 @@ impl Metrics {
             searches,
             posted,
             deleted,
+            commits,
             articles,
             index_bytes,
         }
@@ -194,6 +202,11 @@ impl Metrics {
                 .get_or_create(&OutcomeLabels { outcome })
                 .inc_by(count as u64);
         }
+    }
+
+    /// The commits counter, for the committer to count with.
+    pub(super) fn commits(&self) -> Counter {
+        self.commits.clone()
     }
 
     /// Counts an article deleted.

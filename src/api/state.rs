@@ -3,14 +3,23 @@
 //!
 //! Searches are CPU work: they run on tokio's blocking threads, at most one
 //! per core at a time, so that slow queries cannot starve the async threads
-//! that accept connections. Writes go through the one index writer, one
-//! request at a time, and are committed before the response is sent: what a
-//! `POST` acknowledges is durable and searchable.
+//! that accept connections. They read the index's current snapshot, which
+//! a write never holds up.
+//!
+//! Writes go to the one index writer, on a thread of its own (the
+//! committer), and are committed before the response is sent: what a
+//! `POST` acknowledges is durable and searchable. Writes that arrive while
+//! a commit runs wait for it together and then share the next commit (group
+//! commit), so a stream of small writes costs one commit per round rather
+//! than one each.
 
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, oneshot};
 
 use super::error::ApiError;
 use super::key::ApiKey;
@@ -65,9 +74,12 @@ pub struct AppState {
 
 struct Shared {
     index: NewsIndex,
-    /// The one writer. A std mutex: it is only ever locked on blocking
-    /// threads.
-    writer: Mutex<Indexer>,
+    /// Where writes go to the committer, which owns the one writer; taken
+    /// when the application ends, so that the committer finishes.
+    jobs: Mutex<Option<Sender<Job>>>,
+    committer: Mutex<Option<JoinHandle<()>>>,
+    /// Writes sent to the committer and not yet taken up by it.
+    waiting: Arc<AtomicUsize>,
     config: Config,
     /// One permit a core: the searches running.
     searches: Arc<Semaphore>,
@@ -79,6 +91,8 @@ struct Shared {
     /// The exports running.
     exports: Arc<Semaphore>,
     metrics: Metrics,
+    #[cfg(test)]
+    gate: Arc<Mutex<()>>,
 }
 
 impl AppState {
@@ -88,11 +102,32 @@ impl AppState {
 
     pub fn with_config(index: NewsIndex, writer: Indexer, config: Config) -> AppState {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let metrics = Metrics::new(index.path().is_some());
+        let (jobs, receiver) = channel();
+        let waiting = Arc::new(AtomicUsize::new(0));
+        let committer = Committer {
+            writer,
+            jobs: receiver,
+            waiting: waiting.clone(),
+            commits: metrics.commits(),
+            #[cfg(test)]
+            gate: Arc::default(),
+        };
+        #[cfg(test)]
+        let gate = committer.gate.clone();
+        let committer = std::thread::Builder::new()
+            .name("newsdesk-committer".to_string())
+            .spawn(move || committer.run())
+            .expect("the committer thread starts");
         AppState {
             inner: Arc::new(Shared {
-                metrics: Metrics::new(index.path().is_some()),
+                metrics,
                 index,
-                writer: Mutex::new(writer),
+                jobs: Mutex::new(Some(jobs)),
+                committer: Mutex::new(Some(committer)),
+                waiting,
+                #[cfg(test)]
+                gate,
                 searches: Arc::new(Semaphore::new(cores)),
                 search_queue: Semaphore::new(cores + config.max_queued),
                 write_queue: Semaphore::new(1 + config.max_queued),
@@ -150,9 +185,12 @@ impl AppState {
             .map_err(|_| ApiError::Overloaded)
     }
 
-    /// Runs `work` with the writer on a blocking thread. Whatever `work`
-    /// leaves uncommitted when it fails is rolled back. Answers 503 at once
-    /// when too many writes already wait.
+    /// Runs `work` with the writer on the committer's thread, and answers
+    /// once what it changed is committed, in one commit with the writes
+    /// that came with it. `work` changes the index and never commits. When
+    /// it fails, what it and the writes before it in the same commit
+    /// changed is rolled back, and they fail too. Answers 503 at once when
+    /// too many writes already wait.
     pub(super) async fn write<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
@@ -163,26 +201,147 @@ impl AppState {
             .write_queue
             .try_acquire()
             .map_err(|_| ApiError::Overloaded)?;
-        let state = self.clone();
+        let (answer, answered) = oneshot::channel();
         let span = tracing::Span::current();
-        tokio::task::spawn_blocking(move || {
-            span.in_scope(|| {
-                let mut writer = state
-                    .inner
-                    .writer
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                let result = work(&mut writer);
-                if result.is_err()
-                    && let Err(err) = writer.rollback()
-                {
-                    tracing::error!(error = %err, "rolling back a failed write failed");
-                }
-                result
-            })
-        })
-        .await
-        .map_err(ApiError::internal)?
+        let job: Job = Box::new(move |writer: &mut Indexer| {
+            let _entered = span.enter();
+            let before = writer.changes();
+            let result = work(writer);
+            Applied {
+                changed: writer.changes() != before,
+                failed: result.is_err(),
+                answer: Box::new(move |committed: Result<(), String>| {
+                    let outcome = result
+                        .and_then(|value| committed.map(|()| value).map_err(ApiError::internal));
+                    // The request may have timed out: no one to tell.
+                    let _ = answer.send(outcome);
+                }),
+            }
+        });
+        let sent = self
+            .inner
+            .jobs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .map(|jobs| jobs.send(job));
+        match sent {
+            Some(Ok(())) => self.inner.waiting.fetch_add(1, Ordering::SeqCst),
+            _ => return Err(ApiError::internal("the index writer has stopped")),
+        };
+        answered
+            .await
+            .map_err(|_| ApiError::internal("the index writer stopped during the write"))?
+    }
+}
+
+/// A write, as the committer runs it.
+type Job = Box<dyn FnOnce(&mut Indexer) -> Applied + Send>;
+
+/// A write the committer has run, waiting for the commit.
+struct Applied {
+    /// Whether it changed the index (a deletion of nothing does not).
+    changed: bool,
+    failed: bool,
+    /// Answers the request, given the commit's outcome.
+    answer: Box<dyn FnOnce(Result<(), String>) + Send>,
+}
+
+/// The most writes one commit takes.
+const MAX_GROUP: usize = 256;
+
+/// The thread that owns the one writer: it takes every write waiting,
+/// runs them in their order, commits once, and answers them all.
+struct Committer {
+    writer: Indexer,
+    jobs: Receiver<Job>,
+    waiting: Arc<AtomicUsize>,
+    commits: prometheus_client::metrics::counter::Counter,
+    /// Held by tests to keep the committer from taking up writes.
+    #[cfg(test)]
+    gate: Arc<Mutex<()>>,
+}
+
+impl Committer {
+    fn run(mut self) {
+        while let Ok(first) = self.jobs.recv() {
+            #[cfg(test)]
+            let gate = self.gate.clone();
+            #[cfg(test)]
+            let _held = gate.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut group = vec![first];
+            while group.len() < MAX_GROUP
+                && let Ok(job) = self.jobs.try_recv()
+            {
+                group.push(job);
+            }
+            self.waiting.fetch_sub(group.len(), Ordering::SeqCst);
+            self.commit(group);
+        }
+    }
+
+    fn commit(&mut self, group: Vec<Job>) {
+        let mut applied: Vec<Applied> = Vec::with_capacity(group.len());
+        for job in group {
+            let done = job(&mut self.writer);
+            if !done.failed {
+                applied.push(done);
+                continue;
+            }
+            // Its changes cannot be told from those of the writes before
+            // it in this commit: all of them are undone, and fail.
+            if let Err(err) = self.writer.rollback() {
+                tracing::error!(error = %err, "rolling back a failed write failed");
+            }
+            for earlier in applied.drain(..) {
+                let outcome = match earlier.changed {
+                    true => Err("a write committed with this one failed; nothing of this                                  one was saved: send it again"
+                        .to_string()),
+                    false => Ok(()),
+                };
+                (earlier.answer)(outcome);
+            }
+            (done.answer)(Ok(()));
+        }
+        let committed = match applied.iter().any(|a| a.changed) {
+            true => {
+                self.commits.inc();
+                self.writer.commit().map_err(|err| {
+                    tracing::error!(error = %err, "a commit failed");
+                    if let Err(err) = self.writer.rollback() {
+                        tracing::error!(error = %err, "rolling back after a failed commit failed");
+                    }
+                    format!("the index could not commit: {err}")
+                })
+            }
+            false => Ok(()),
+        };
+        for done in applied {
+            (done.answer)(committed.clone());
+        }
+    }
+}
+
+impl Drop for Shared {
+    /// Lets the committer finish the writes it has and end, then waits for
+    /// it, so that the writer is released before the application is gone.
+    fn drop(&mut self) {
+        drop(
+            self.jobs
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take(),
+        );
+        let committer = self
+            .committer
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(committer) = committer
+            && committer.join().is_err()
+        {
+            tracing::error!("the committer thread panicked");
+        }
     }
 }
 
@@ -208,5 +367,88 @@ impl AppState {
     /// The places searches and writes wait in, to fill them.
     pub(super) fn queues(&self) -> (&Semaphore, &Semaphore) {
         (&self.inner.search_queue, &self.inner.write_queue)
+    }
+
+    /// The lock that keeps the committer from taking up writes while held.
+    pub(super) fn committer_gate(&self) -> Arc<Mutex<()>> {
+        self.inner.gate.clone()
+    }
+
+    /// The writes sent to the committer and not yet taken up.
+    pub(super) fn writes_waiting(&self) -> usize {
+        self.inner.waiting.load(Ordering::SeqCst)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::SocketAddr;
+
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use tower::ServiceExt;
+
+    use super::*;
+    use crate::api::router;
+
+    fn post(i: usize) -> Request<Body> {
+        let body = format!(
+            r#"{{"id": "grouped-{i}", "title": "Ferry {i}", "body": "The ferry number {i} sailed from the harbour at dawn with its passengers."}}"#
+        );
+        Request::post("/api/articles")
+            .header("content-type", "application/json")
+            .extension(axum::extract::ConnectInfo(SocketAddr::from((
+                [127, 0, 0, 1],
+                1,
+            ))))
+            .body(Body::from(body))
+            .unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn writes_that_wait_together_share_one_commit_and_are_all_acknowledged() {
+        let state = AppState::for_tests(16);
+        let app = router(state.clone());
+        let commits = state.metrics().commits();
+
+        // The committer is kept from taking up writes, as while a commit runs.
+        let gate = state.committer_gate();
+        let held = gate.lock().unwrap();
+        let writes: Vec<_> = (0..5)
+            .map(|i| tokio::spawn(app.clone().oneshot(post(i))))
+            .collect();
+        // The runtime's threads take the writes to the committer meanwhile.
+        let started = std::time::Instant::now();
+        while state.writes_waiting() < 5 {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "five writes never reached the committer"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(commits.get(), 0);
+        drop(held);
+
+        for write in writes {
+            assert_eq!(write.await.unwrap().unwrap().status(), StatusCode::OK);
+        }
+        assert_eq!(commits.get(), 1, "the five writes shared one commit");
+        assert_eq!(state.index().num_articles(), 5);
+    }
+
+    #[tokio::test]
+    async fn a_write_that_changes_nothing_commits_nothing() {
+        let state = AppState::for_tests(4);
+        let app = router(state.clone());
+        let delete = Request::delete("/api/articles/never-there")
+            .extension(axum::extract::ConnectInfo(SocketAddr::from((
+                [127, 0, 0, 1],
+                1,
+            ))))
+            .body(Body::empty())
+            .unwrap();
+        let response = app.oneshot(delete).await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        assert_eq!(state.metrics().commits().get(), 0);
     }
 }

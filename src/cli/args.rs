@@ -322,7 +322,9 @@ pub struct IngestArgs {
     pub article_limit: ArticleLimitArg,
     /// Save what is indexed so far at least this often, in seconds, so that
     /// an interrupted run keeps most of its work (running it again
-    /// completes it). The summary at the end says everything is saved.
+    /// completes it); also after every 40,000 articles or so, which keeps
+    /// the memory used to group copies small. The summary at the end says
+    /// everything is saved.
     #[arg(
         long,
         env = "NEWSDESK_COMMIT_INTERVAL",

@@ -39,8 +39,10 @@ pub mod names {
     /// The locality-sensitive bands of the body's signature (`u64`, one
     /// per band): where ingest looks up the copies an article may be of.
     pub const STORY_BANDS: &str = "story_bands";
-    /// The body's signature (`stories::Signature` as bytes), to verify a
-    /// candidate copy.
+    /// The body's signature (`stories::Signature::to_numbers`, `u64`s in a
+    /// fast column), to verify a candidate copy. Numbers rather than bytes:
+    /// a bytes column is a dictionary, whose compressed blocks would be
+    /// decompressed for every candidate read.
     pub const SIGNATURE: &str = "signature";
 }
 
@@ -116,7 +118,7 @@ pub fn build() -> Schema {
     builder.add_text_field(names::DATE_SOURCE, STORED);
     builder.add_u64_field(names::STORY, INDEXED | FAST | STORED);
     builder.add_u64_field(names::STORY_BANDS, INDEXED);
-    builder.add_bytes_field(names::SIGNATURE, FAST);
+    builder.add_u64_field(names::SIGNATURE, FAST);
     builder.build()
 }
 
@@ -160,7 +162,9 @@ impl Fields {
             for band in signature.bands() {
                 doc.add_u64(self.story_bands, band);
             }
-            doc.add_bytes(self.signature, &signature.to_bytes());
+            for number in signature.to_numbers() {
+                doc.add_u64(self.signature, number);
+            }
         }
         if let Some(title) = &article.title {
             doc.add_text(self.title, title);

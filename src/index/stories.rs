@@ -18,7 +18,7 @@ use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED, Te
 use super::error::Error;
 use super::schema::{Fields, StoryId, names};
 use crate::article::ArticleId;
-use crate::text::stories::{Signature, Similarity};
+use crate::text::stories::{BANDS, Signature, Similarity};
 
 /// The most candidates verified for one article, those sharing the most
 /// bands first. A story with more copies than this still has one in the
@@ -34,13 +34,23 @@ const MAX_POSTINGS_PER_BAND: usize = 256;
 #[derive(Default)]
 pub(super) struct Grouper {
     pending: Vec<Pending>,
-    by_band: FxHashMap<u64, Vec<u32>>,
+    /// The last slot recorded under each band, by the band's low 32 bits (a
+    /// rare clash only adds a candidate that verification turns down). A
+    /// slot is one band of one pending article: `index × BANDS + band`.
+    band_heads: FxHashMap<u32, u32>,
+    /// For each slot, the slot recorded before it under the same band, or
+    /// [`NO_SLOT`]: a list a band, in one flat vector, a few bytes an entry
+    /// however many articles wait for the next commit.
+    band_chain: Vec<u32>,
     /// The live pending copy of each id.
     by_id: HashMap<ArticleId, u32>,
     /// Committed documents replaced or deleted since: no longer copies of
     /// anything.
     stale: HashSet<DocAddress>,
 }
+
+/// The end of a band's list of slots.
+const NO_SLOT: u32 = u32::MAX;
 
 struct Pending {
     signature: Signature,
@@ -56,6 +66,11 @@ enum Candidate {
 }
 
 impl Grouper {
+    /// How many articles added since the last commit it remembers.
+    pub(super) fn len(&self) -> usize {
+        self.pending.len()
+    }
+
     /// Forgets the uncommitted state, at a commit or a rollback.
     pub(super) fn clear(&mut self) {
         *self = Grouper::default();
@@ -77,8 +92,10 @@ impl Grouper {
     pub(super) fn record(&mut self, id: &ArticleId, signature: Option<&Signature>, story: StoryId) {
         let Some(signature) = signature else { return };
         let index = self.pending.len() as u32;
-        for band in signature.bands() {
-            self.by_band.entry(band).or_default().push(index);
+        for (position, band) in signature.bands().into_iter().enumerate() {
+            let slot = index * BANDS as u32 + position as u32;
+            let previous = self.band_heads.insert(band as u32, slot);
+            self.band_chain.push(previous.unwrap_or(NO_SLOT));
         }
         self.pending.push(Pending {
             signature: signature.clone(),
@@ -103,10 +120,13 @@ impl Grouper {
         let mut hits: FxHashMap<Candidate, u32> = FxHashMap::default();
         let bands = signature.bands();
         for band in bands {
-            for &index in self.by_band.get(&band).into_iter().flatten() {
+            let mut slot = self.band_heads.get(&(band as u32)).copied();
+            while let Some(at) = slot.filter(|&at| at != NO_SLOT) {
+                let index = at / BANDS as u32;
                 if self.pending[index as usize].live {
                     *hits.entry(Candidate::Pending(index)).or_default() += 1;
                 }
+                slot = self.band_chain.get(at as usize).copied();
             }
         }
         for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
@@ -162,16 +182,10 @@ impl Grouper {
                 let segment = searcher.segment_reader(address.segment_ord);
                 let fast = segment.fast_fields();
                 let story = fast.u64(names::STORY)?.first(address.doc_id);
-                let Some(signatures) = fast.bytes(names::SIGNATURE)? else {
-                    return Ok(None);
-                };
-                let mut bytes = Vec::new();
-                for ord in signatures.term_ords(address.doc_id) {
-                    signatures
-                        .ord_to_bytes(ord, &mut bytes)
-                        .map_err(tantivy::TantivyError::from)?;
-                }
-                let signature = Signature::from_bytes(&bytes);
+                // Plain numbers: read in place, with no dictionary to
+                // decompress.
+                let numbers = fast.u64(names::SIGNATURE)?;
+                let signature = Signature::from_numbers(numbers.values_for_doc(address.doc_id));
                 Ok(signature.zip(story.map(StoryId)))
             }
         }

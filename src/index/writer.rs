@@ -18,6 +18,11 @@ use crate::text::stories::Signature;
 /// who it is. Hidden, so that it never makes a folder look taken.
 pub(super) const HOLDER_FILE: &str = ".newsdesk-writer";
 
+/// The articles waiting for a commit beyond which [`Indexer::wants_commit`]:
+/// what the writer keeps of each to group the next ones (its signature and
+/// bands, under a kilobyte) then stays within a few tens of megabytes.
+const MAX_WAITING: usize = 40_000;
+
 /// How much the writer may use while indexing.
 #[derive(Debug, Clone, Copy)]
 pub struct WriterOptions {
@@ -65,6 +70,8 @@ pub struct Indexer {
     grouper: Grouper,
     /// Where this process says who holds the writer; removed on drop.
     holder: Option<PathBuf>,
+    /// Changes made since the writer was taken: additions and deletions.
+    changes: u64,
 }
 
 impl Indexer {
@@ -81,6 +88,7 @@ impl Indexer {
             pending: HashMap::new(),
             grouper: Grouper::default(),
             holder,
+            changes: 0,
         }
     }
 
@@ -151,6 +159,7 @@ impl Indexer {
             self.writer.add_document(document)?;
         }
         self.pending.insert(article.id.clone(), true);
+        self.changes += 1;
         self.grouper.record(&article.id, signature, story);
         Ok(if existed { Added::Replaced } else { Added::New })
     }
@@ -161,8 +170,22 @@ impl Indexer {
         if existed {
             self.writer.delete_term(self.id_term(id));
             self.pending.insert(id.clone(), false);
+            self.changes += 1;
         }
         Ok(existed)
+    }
+
+    /// Whether so many articles wait for a commit that the memory kept to
+    /// group them into stories should be given back: a long ingest commits
+    /// when this says so as well as on its clock.
+    pub fn wants_commit(&self) -> bool {
+        self.grouper.len() >= MAX_WAITING
+    }
+
+    /// How many additions and deletions this writer has made, committed or
+    /// not: a caller compares two counts to know whether it changed anything.
+    pub fn changes(&self) -> u64 {
+        self.changes
     }
 
     /// Makes every change so far durable and visible to searches.

@@ -36,6 +36,16 @@ fn signed(outcome: ItemOutcome) -> Signed {
     (outcome, signatures)
 }
 
+/// An item made ready for the writer, away from it: prepared (cleaned,
+/// its people found) with its signatures, or refused.
+pub struct Ready(Signed);
+
+impl Ready {
+    pub fn new(item: parse::Item, defaults: &Defaults) -> Ready {
+        Ready(signed(prepare_item(item, defaults)))
+    }
+}
+
 /// Feeds parsed items through [`prepare`] into the index writer, keeping
 /// the [`Report`]. The caller commits.
 pub struct Batch<'a> {
@@ -61,6 +71,12 @@ impl<'a> Batch<'a> {
     pub fn add(&mut self, item: parse::Item) -> Result<(), index::Error> {
         let prepared = signed(prepare_item(item, &self.defaults));
         self.accept(prepared)
+    }
+
+    /// Takes an item made [`Ready`] beforehand: only what the writer must do
+    /// is left to do.
+    pub fn add_ready(&mut self, ready: Ready) -> Result<(), index::Error> {
+        self.accept(ready.0)
     }
 
     /// Takes items in order, cleaning and extracting them on every core
@@ -111,6 +127,12 @@ impl<'a> Batch<'a> {
         }
         self.accepted.push((article.id.clone(), added));
         Ok(())
+    }
+
+    /// Whether the writer would rather commit now (see
+    /// [`Indexer::wants_commit`]).
+    pub fn wants_commit(&self) -> bool {
+        self.indexer.wants_commit()
     }
 
     /// Commits what the batch has indexed so far, so that it survives a

@@ -25,6 +25,6 @@ pub mod raw;
 pub mod sgml;
 pub mod source;
 
-pub use batch::{Batch, Report};
+pub use batch::{Batch, Ready, Report};
 pub use prepare::{Prepared, oversize, prepare};
 pub use raw::{Defaults, MAX_ARTICLE_BYTES, Origin, RawArticle, Rejection, Warning};

@@ -42,9 +42,6 @@ pub const MIN_JACCARD: f64 = 0.25;
 /// this, so that a copy cut short still matches its whole original.
 pub const MIN_CONTAINMENT: f64 = 0.6;
 
-/// How many bytes [`Signature::to_bytes`] writes.
-pub const SIGNATURE_BYTES: usize = 4 + HASHES * 4;
-
 /// The MinHash signature of an article's body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signature {
@@ -134,30 +131,30 @@ impl Signature {
             .then_some(similarity)
     }
 
-    /// The signature as bytes, little-endian: the shingle count, then the
-    /// min-hashes.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut bytes = Vec::with_capacity(SIGNATURE_BYTES);
-        bytes.extend_from_slice(&self.shingles.to_le_bytes());
-        for min in &self.mins {
-            bytes.extend_from_slice(&min.to_le_bytes());
-        }
-        bytes
+    /// The signature as numbers, the distinct shingles then each min-hash,
+    /// each number with its position in its high half: they read back in
+    /// whatever order they are kept.
+    pub fn to_numbers(&self) -> impl Iterator<Item = u64> + '_ {
+        std::iter::once(self.shingles)
+            .chain(self.mins.iter().copied())
+            .zip(0u64..)
+            .map(|(value, position)| (position << 32) | u64::from(value))
     }
 
-    /// Reads what [`to_bytes`](Signature::to_bytes) wrote; `None` for
-    /// anything else.
-    pub fn from_bytes(bytes: &[u8]) -> Option<Signature> {
-        if bytes.len() != SIGNATURE_BYTES {
-            return None;
+    /// Reads what [`to_numbers`](Signature::to_numbers) wrote, in any
+    /// order; `None` unless every position is there once.
+    pub fn from_numbers(numbers: impl IntoIterator<Item = u64>) -> Option<Signature> {
+        let mut values = [None; HASHES + 1];
+        for number in numbers {
+            let slot = values.get_mut(usize::try_from(number >> 32).ok()?)?;
+            if slot.replace(number as u32).is_some() {
+                return None;
+            }
         }
-        let mut words = bytes
-            .chunks_exact(4)
-            .map(|chunk| u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]));
-        let shingles = words.next()?;
+        let shingles = values[0]?;
         let mut mins = [0u32; HASHES];
-        for (min, word) in mins.iter_mut().zip(words) {
-            *min = word;
+        for (min, value) in mins.iter_mut().zip(&values[1..]) {
+            *min = (*value)?;
         }
         Some(Signature { shingles, mins })
     }

@@ -76,7 +76,8 @@ impl Local {
     }
 }
 
-/// The indexing thread: adds each chunk, commits every `interval`, and
+/// The indexing thread: adds each chunk, commits every `interval` (and
+/// whenever the writer holds too much waiting for a commit), and
 /// gives back the report and the writer for the last commit.
 fn index_chunks(
     mut writer: Indexer,
@@ -90,7 +91,7 @@ fn index_chunks(
         match chunk {
             Chunk::Items(items) => {
                 batch.add_all(items)?;
-                if saved.elapsed() >= interval {
+                if saved.elapsed() >= interval || batch.wants_commit() {
                     batch.commit()?;
                     saved = Instant::now();
                 }
