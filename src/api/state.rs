@@ -436,6 +436,71 @@ mod tests {
         assert_eq!(state.index().num_articles(), 5);
     }
 
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_person_first_named_in_a_write_is_found_while_the_directory_is_rebuilt() {
+        let (index, directory_gate) = NewsIndex::in_memory().unwrap().people_in_background();
+        let writer = index
+            .writer(crate::index::WriterOptions {
+                threads: 1,
+                memory_bytes: 15_000_000,
+            })
+            .unwrap();
+        let state = AppState::with_config(index, writer, Config::default());
+        let app = router(state.clone());
+        let get = |uri: &str| Request::get(uri).body(Body::empty()).unwrap();
+        assert_eq!(
+            app.clone()
+                .oneshot(get("/api/search?q=ferry"))
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::OK
+        );
+
+        // Every rebuild of the directory is held back from here on, by a
+        // thread holding the lock until told to let go.
+        let (locked, release) = (std::sync::mpsc::channel(), std::sync::mpsc::channel::<()>());
+        let holder = std::thread::spawn(move || {
+            let _held = directory_gate.lock().unwrap();
+            locked.0.send(()).unwrap();
+            let _ = release.1.recv();
+        });
+        locked.1.recv().unwrap();
+        let body = r#"{"id": "quay", "title": "Quay reopens", "people": ["Ingrid Vasquez"],
+            "body": "The quay reopened on Monday, the harbour master Ingrid Vasquez said."}"#;
+        let post = Request::post("/api/articles")
+            .header("content-type", "application/json")
+            .extension(axum::extract::ConnectInfo(SocketAddr::from((
+                [127, 0, 0, 1],
+                1,
+            ))))
+            .body(Body::from(body))
+            .unwrap();
+        let searches = async {
+            assert_eq!(
+                app.clone().oneshot(post).await.unwrap().status(),
+                StatusCode::OK
+            );
+            let found = app
+                .clone()
+                .oneshot(get("/api/search?q=person:%22Ingrid%20Vasquez%22"))
+                .await
+                .unwrap();
+            assert_eq!(found.status(), StatusCode::OK);
+            axum::body::to_bytes(found.into_body(), usize::MAX)
+                .await
+                .unwrap()
+        };
+        let body = tokio::time::timeout(Duration::from_secs(60), searches)
+            .await
+            .expect("the write or the search waited for the directory");
+        release.0.send(()).unwrap();
+        holder.join().unwrap();
+        let results: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(results["total"], 1, "{results}");
+        assert_eq!(results["facets"]["people"][0]["value"], "Ingrid Vasquez");
+    }
+
     #[tokio::test]
     async fn a_write_that_changes_nothing_commits_nothing() {
         let state = AppState::for_tests(4);

@@ -260,3 +260,61 @@ async fn searching_a_persons_name_as_words_still_works() {
             >= 1
     );
 }
+
+/// The people facet of a search, as names.
+fn people_facet(results: &Value) -> Vec<String> {
+    results["facets"]["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["value"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_person_named_first_in_a_write_is_found_at_once_and_gone_with_their_last_article() {
+    let app = TestApp::with_fixtures();
+    let before = app.search(&q("harbour")).await;
+    assert!(before["total"].as_u64().unwrap() > 0);
+    assert!(!people_facet(&before).contains(&"Ingrid Vasquez".to_string()));
+
+    let posted = app
+        .post(
+            "/api/articles",
+            Some("application/json"),
+            r#"{"id": "quay-reopens", "title": "Quay reopens", "people": ["Ingrid Vasquez"],
+                "body": "The harbour quay reopened on Monday, the harbour master Ingrid Vasquez said."}"#,
+        )
+        .await;
+    assert_eq!(posted.status, axum::http::StatusCode::OK, "{}", posted.json);
+
+    // Right after the answer: found by the person filter, in the query
+    // language and as a parameter, and counted in the facet.
+    let by_name = app.search(&q("person:\"Ingrid Vasquez\"")).await;
+    assert_eq!(by_name["total"], 1, "{by_name}");
+    let by_filter = app.search("q=harbour&person=Ingrid%20Vasquez").await;
+    assert_eq!(by_filter["total"], 1, "{by_filter}");
+    let after = app.search(&q("harbour")).await;
+    assert!(people_facet(&after).contains(&"Ingrid Vasquez".to_string()));
+    assert_eq!(
+        app.get("/api/people/Ingrid%20Vasquez").await.status,
+        axum::http::StatusCode::OK
+    );
+
+    // Her only article deleted: she is in no facet and has no page.
+    assert_eq!(
+        app.delete("/api/articles/quay-reopens").await.status,
+        axum::http::StatusCode::NO_CONTENT
+    );
+    let deleted = app.search(&q("harbour")).await;
+    assert_eq!(deleted["total"], before["total"]);
+    assert!(!people_facet(&deleted).contains(&"Ingrid Vasquez".to_string()));
+    assert_eq!(
+        app.search(&q("person:\"Ingrid Vasquez\"")).await["total"],
+        0
+    );
+    assert_eq!(
+        app.get("/api/people/Ingrid%20Vasquez").await.status,
+        axum::http::StatusCode::NOT_FOUND
+    );
+}
