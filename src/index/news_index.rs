@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tantivy::directory::error::LockError;
+use tantivy::indexer::LogMergePolicy;
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyError, Term};
 
 use super::analyzer;
@@ -121,6 +122,7 @@ impl NewsIndex {
         // would write a file of the same name, such as a segment's
         // `.<opstamp>.del`, and fail: so collect them before any writing.
         writer.garbage_collect_files().wait()?;
+        writer.set_merge_policy(Box::new(merge_policy()));
         let holder = self.path.as_ref().map(|path| path.join(HOLDER_FILE));
         let mut indexer = Indexer::new(writer, self.live.clone(), self.fields, holder);
         indexer.announce(&format!("a newsdesk process (pid {})", std::process::id()));
@@ -212,6 +214,23 @@ impl NewsIndex {
         }
         Ok(None)
     }
+}
+
+/// How segments are merged in the background: tantivy's log merge policy,
+/// which merges eight segments of about one size (by powers of 1.68, all
+/// those under 10,000 articles counting as one size) into one, and so keeps
+/// their number logarithmic in the archive's size however writes come.
+/// Set here, not left to tantivy's defaults, and with one change: a segment
+/// whose articles are more than a third deleted (replaced, or taken away)
+/// is rewritten, so that dead articles do not pile up in old segments.
+fn merge_policy() -> LogMergePolicy {
+    let mut policy = LogMergePolicy::default();
+    policy.set_min_num_segments(8);
+    policy.set_min_layer_size(10_000);
+    policy.set_level_log_size(0.75);
+    policy.set_max_docs_before_merge(10_000_000);
+    policy.set_del_docs_ratio_before_merge(1.0 / 3.0);
+    policy
 }
 
 #[cfg(test)]

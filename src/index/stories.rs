@@ -11,6 +11,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use fastbloom::BloomFilter;
 use rustc_hash::FxHashMap;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED, Term};
@@ -33,6 +34,8 @@ const MAX_POSTINGS_PER_BAND: usize = 256;
 /// committed articles they replaced.
 #[derive(Default)]
 pub(super) struct Grouper {
+    /// The bands of the committed articles, once first needed.
+    committed: Option<Committed>,
     pending: Vec<Pending>,
     /// The last slot recorded under each band, by the band's low 32 bits (a
     /// rare clash only adds a candidate that verification turns down). A
@@ -47,6 +50,67 @@ pub(super) struct Grouper {
     /// Committed documents replaced or deleted since: no longer copies of
     /// anything.
     stale: HashSet<DocAddress>,
+}
+
+/// Which bands committed articles may have: a Bloom filter over the
+/// `story_bands` terms of every segment, read from them when first needed
+/// and then grown at each commit with the bands committed. A band it has
+/// never seen is in no segment and costs no term lookup there: that is most
+/// bands of an article that copies nothing, however many segments there
+/// are. Deleted articles leave their bands in it, which costs only a lookup.
+struct Committed {
+    filter: BloomFilter,
+    bands: usize,
+    /// The bands it was sized for (a hundredth of lookups of absent bands
+    /// pass at that many); past them it is read again, twice as large.
+    capacity: usize,
+}
+
+/// The share of absent bands the filter lets through at its capacity.
+const FALSE_POSITIVES: f64 = 0.01;
+
+impl Committed {
+    fn read(searcher: &Searcher, fields: &Fields) -> Result<Committed, Error> {
+        let bands: u64 = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| {
+                let terms = segment
+                    .inverted_index(fields.story_bands)?
+                    .terms()
+                    .num_terms();
+                Ok(terms as u64)
+            })
+            .sum::<tantivy::Result<u64>>()?;
+        let capacity = usize::try_from(bands).unwrap_or(usize::MAX).max(1 << 20) * 2;
+        let mut committed = Committed {
+            filter: BloomFilter::with_false_pos(FALSE_POSITIVES).expected_items(capacity),
+            bands: 0,
+            capacity,
+        };
+        for segment in searcher.segment_readers() {
+            let index = segment.inverted_index(fields.story_bands)?;
+            let mut terms = index
+                .terms()
+                .stream()
+                .map_err(tantivy::TantivyError::from)?;
+            while terms.advance() {
+                if let Ok(bytes) = <[u8; 8]>::try_from(terms.key()) {
+                    committed.insert(u64::from_be_bytes(bytes));
+                }
+            }
+        }
+        Ok(committed)
+    }
+
+    fn insert(&mut self, band: u64) {
+        self.filter.insert_hash(band);
+        self.bands += 1;
+    }
+
+    fn may_hold(&self, band: u64) -> bool {
+        self.filter.contains_hash(band)
+    }
 }
 
 /// The end of a band's list of slots.
@@ -71,9 +135,30 @@ impl Grouper {
         self.pending.len()
     }
 
-    /// Forgets the uncommitted state, at a commit or a rollback.
+    /// Forgets the uncommitted state, at a rollback.
     pub(super) fn clear(&mut self) {
-        *self = Grouper::default();
+        let committed = self.committed.take();
+        *self = Grouper {
+            committed,
+            ..Grouper::default()
+        };
+    }
+
+    /// The articles added since the last commit are committed: their bands
+    /// join the committed ones, and the rest is forgotten.
+    pub(super) fn committed(&mut self) {
+        if let Some(committed) = &mut self.committed {
+            for pending in &self.pending {
+                for band in pending.signature.bands() {
+                    committed.insert(band);
+                }
+            }
+            if committed.bands > committed.capacity {
+                // Read again, larger, when next needed.
+                self.committed = None;
+            }
+        }
+        self.clear();
     }
 
     /// The committed document `address` is replaced or deleted.
@@ -109,14 +194,17 @@ impl Grouper {
     /// copy (ties to the smaller story), or `None` if it has none.
     ///
     /// The cost is bounded: [`BANDS`](crate::text::stories::BANDS) term lookups a
-    /// segment, at most [`MAX_POSTINGS_PER_BAND`] documents a band and
+    /// segment (only for the bands [`Committed`] may hold), at most [`MAX_POSTINGS_PER_BAND`] documents a band and
     /// [`MAX_CANDIDATES`] signatures read and compared.
     pub(super) fn story(
-        &self,
+        &mut self,
         searcher: &Searcher,
         fields: &Fields,
         signature: &Signature,
     ) -> Result<Option<StoryId>, Error> {
+        if self.committed.is_none() {
+            self.committed = Some(Committed::read(searcher, fields)?);
+        }
         let mut hits: FxHashMap<Candidate, u32> = FxHashMap::default();
         let bands = signature.bands();
         for band in bands {
@@ -129,8 +217,15 @@ impl Grouper {
                 slot = self.band_chain.get(at as usize).copied();
             }
         }
+        let committed: Vec<u64> = match &self.committed {
+            Some(committed) => bands
+                .into_iter()
+                .filter(|&band| committed.may_hold(band))
+                .collect(),
+            None => bands.to_vec(),
+        };
         for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
-            for band in bands {
+            for &band in &committed {
                 let term = Term::from_field_u64(fields.story_bands, band);
                 for doc in live_docs(segment, &term, MAX_POSTINGS_PER_BAND)? {
                     let address = DocAddress::new(ordinal as u32, doc);

@@ -192,7 +192,7 @@ impl Indexer {
     pub fn commit(&mut self) -> Result<(), Error> {
         self.writer.commit()?;
         self.pending.clear();
-        self.grouper.clear();
+        self.grouper.committed();
         self.live.refresh()
     }
 
