@@ -122,6 +122,11 @@ enum Command {
         #[arg(long, default_value_t = 8)]
         clients: usize,
     },
+    /// Shows a soak with reads only and one mixing writes in side by side
+    /// (searches a second, latencies, acknowledgements, 5xx, lost
+    /// articles, memory), with the ratios of the mixed one to the other;
+    /// with --targets, checks the mixed one against its targets.
+    SoakCompare(SoakCompareArgs),
     /// Measures the research endpoints (collapsed search, significant
     /// terms, timeline, people, similar articles, export) against a plain
     /// search, on a `newsdesk serve` it starts over an index
@@ -155,8 +160,13 @@ enum Command {
     },
 }
 
+// An option given twice takes its last value, so that a script can add
+// `--write-share 0` after its user's options.
 #[derive(Debug, clap::Args)]
-#[command(group = clap::ArgGroup::new("query_set").required(true).args(["queries", "rows"]))]
+#[command(
+    group = clap::ArgGroup::new("query_set").required(true).args(["queries", "rows"]),
+    args_override_self = true
+)]
 struct SoakArgs {
     /// The server, as http://HOST:PORT.
     #[arg(long)]
@@ -172,14 +182,15 @@ struct SoakArgs {
     #[arg(long, default_value_t = 600)]
     duration: u64,
     /// The share of requests that write: new articles (half), replacements
-    /// and deletions (a quarter each).
+    /// and deletions (a quarter each). With 0, reads only: searches, and
+    /// (one read in ten) a hit of the client's last search opened.
     #[arg(long, default_value_t = 0.1)]
     write_share: f64,
     /// The articles to post: NDJSON, one object a line, such as a
     /// `corpus.ndjson` not yet in the index. Posted again under ids of
-    /// their own when they run out.
+    /// their own when they run out. Needed unless --write-share is 0.
     #[arg(long)]
-    articles: PathBuf,
+    articles: Option<PathBuf>,
     /// The query set, as `newsdesk-bench queries` writes it.
     #[arg(long)]
     queries: Option<PathBuf>,
@@ -212,6 +223,27 @@ struct SoakArgs {
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Where to write every figure as JSON.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+struct SoakCompareArgs {
+    /// The JSON report of the soak with reads only (--write-share 0).
+    #[arg(long)]
+    reads: PathBuf,
+    /// The JSON report of the soak mixing writes in, against the same
+    /// server.
+    #[arg(long)]
+    mixed: PathBuf,
+    /// Check the targets: mixed searches a second at least 70% of those
+    /// with reads only, mixed search p99 at most 3× that with reads only,
+    /// posts acknowledged in under 100 ms at the median, no 5xx, no
+    /// acknowledged article lost, memory within the soak's limit (both
+    /// runs). Fails when one is missed. Meant for release builds.
+    #[arg(long)]
+    targets: bool,
+    /// Where to write the comparison as JSON.
     #[arg(long)]
     out: Option<PathBuf>,
 }
@@ -345,6 +377,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
+        Command::SoakCompare(args) => return soak_compare(&args),
         Command::Measure {
             report,
             program,
@@ -478,7 +511,10 @@ fn soak(args: SoakArgs) -> anyhow::Result<ExitCode> {
         clients: args.clients.max(1),
         duration: Duration::from_secs(args.duration),
         write_share: args.write_share,
-        articles: soak::read_articles(&args.articles)?,
+        articles: match &args.articles {
+            Some(path) => soak::read_articles(path)?,
+            None => Vec::new(),
+        },
         queries,
         api_key: args.api_key,
         max_live: args.max_live,
@@ -493,6 +529,21 @@ fn soak(args: SoakArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("{}", out.display()))?;
     }
     if !report.failures.is_empty() {
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `soak-compare`: prints the two soaks side by side and writes the
+/// comparison; with --targets, fails when one is missed.
+fn soak_compare(args: &SoakCompareArgs) -> anyhow::Result<ExitCode> {
+    let comparison = soak::compare(&args.reads, &args.mixed, args.targets)?;
+    print!("{}", comparison.render());
+    if let Some(out) = &args.out {
+        std::fs::write(out, serde_json::to_string_pretty(&comparison)?)
+            .with_context(|| format!("{}", out.display()))?;
+    }
+    if comparison.missed() > 0 {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)

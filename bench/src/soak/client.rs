@@ -1,5 +1,7 @@
 //! One client of the soak: searches, reads and writes of its own articles
-//! until the time is up, each write recorded in its ledger.
+//! until the time is up, each write recorded in its ledger. With no writes
+//! (`--write-share 0`) it has no articles of its own, and its reads open
+//! hits of its last search instead.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
@@ -72,6 +74,10 @@ pub(super) fn client(shared: &Shared, number: usize) -> (Tally, Ledger) {
     let mut session = Session::new(shared.base, plan.api_key.as_deref(), shared.started);
     let mut ledger = Ledger::default();
     let cap = plan.max_live.div_ceil(plan.clients).max(1);
+    // The ids of the last search's hits, kept only when the client writes
+    // nothing: they are articles already in the index, which no one deletes.
+    let reads_only = plan.write_share == 0.0;
+    let mut hits: Vec<String> = Vec::new();
     while !shared.over() {
         let outcome = if rng.random_bool(plan.write_share) {
             let write = choose_write(rng.random(), ledger.live_count(), cap);
@@ -82,13 +88,27 @@ pub(super) fn client(shared: &Shared, number: usize) -> (Tally, Ledger) {
                 (Write::Delete, Some((id, _))) => delete(&mut session, &mut ledger, &id),
                 _ => post(shared, &mut session, &mut ledger, &mut rng),
             }
-        } else if rng.random_bool(GET_SHARE)
-            && let Some(picked) = ledger.pick(&mut rng)
-        {
-            get(&mut session, &mut ledger, picked)
+        } else if rng.random_bool(GET_SHARE) && (ledger.live_count() > 0 || !hits.is_empty()) {
+            match ledger.pick(&mut rng) {
+                Some(picked) => get(&mut session, &mut ledger, picked),
+                None => {
+                    let id = hits[rng.random_range(0..hits.len())].clone();
+                    view(&mut session, &mut ledger, &id)
+                }
+            }
         } else {
             let query = &plan.queries[rng.random_range(0..plan.queries.len())];
-            session.search(query)
+            let outcome = session.search(query);
+            if reads_only
+                && let Outcome::Answered {
+                    status: 200, body, ..
+                } = &outcome
+                && let Some(ids) = session.hit_ids(body)
+                && !ids.is_empty()
+            {
+                hits = ids;
+            }
+            outcome
         };
         if let Some(pause) = outcome.pause() {
             let left = shared.deadline.saturating_duration_since(Instant::now());
@@ -196,6 +216,16 @@ fn get(session: &mut Session, ledger: &mut Ledger, (id, entry): (String, Entry))
         }
         Outcome::Answered { status: 404, .. } => ledger.lost(&id),
         _ => {}
+    }
+    outcome
+}
+
+/// Opens an article that was in the index before the soak (a hit of the
+/// client's last search): with nothing writing, a 404 is a lost article.
+fn view(session: &mut Session, ledger: &mut Ledger, id: &str) -> Outcome {
+    let outcome = session.get(Kind::Get, id);
+    if let Outcome::Answered { status: 404, .. } = &outcome {
+        ledger.lost(id);
     }
     outcome
 }

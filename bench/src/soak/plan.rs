@@ -19,7 +19,8 @@ pub struct Plan {
     pub duration: Duration,
     /// The share of requests that write.
     pub write_share: f64,
-    /// The articles to post, objects as `POST /api/articles` reads them.
+    /// The articles to post, objects as `POST /api/articles` reads them;
+    /// none when the soak writes nothing.
     pub articles: Vec<Map<String, Value>>,
     pub queries: Vec<Query>,
     /// Sent as `Authorization: Bearer KEY` with every request.

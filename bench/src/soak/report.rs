@@ -57,6 +57,8 @@ pub struct Report {
     /// The first few of the above, earliest first.
     pub error_samples: Vec<String>,
     pub rss: Option<RssSummary>,
+    /// The largest growth of resident memory that passes.
+    pub max_rss_growth: f64,
     /// Whether the server's process went away during the run.
     pub server_exited: bool,
     pub articles: ArticleSummary,

@@ -28,6 +28,9 @@ pub fn run(plan: &Plan) -> anyhow::Result<Report> {
     if !(0.0..=1.0).contains(&plan.write_share) {
         bail!("--write-share is a fraction from 0 to 1");
     }
+    if plan.write_share > 0.0 && plan.articles.is_empty() {
+        bail!("no articles to post: give --articles, or --write-share 0");
+    }
     let base = plan.url.trim_end_matches('/');
     let started = Instant::now();
     let at_start = Session::new(base, plan.api_key.as_deref(), started).stats()?;
@@ -107,6 +110,7 @@ pub fn run(plan: &Plan) -> anyhow::Result<Report> {
         transport_errors: tally.transport_errors,
         error_samples: tally.samples(),
         rss,
+        max_rss_growth: plan.max_rss_growth,
         server_exited,
         articles,
         expected,

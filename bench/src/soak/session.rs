@@ -30,6 +30,17 @@ pub(super) struct Accepted {
     pub(super) status: String,
 }
 
+/// The part of `GET /api/search`'s answer a soak with no writes reads.
+#[derive(Debug, Deserialize)]
+struct Found {
+    hits: Vec<Hit>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Hit {
+    id: String,
+}
+
 /// The part of an article the soak reads.
 #[derive(Debug, Deserialize)]
 struct Shown {
@@ -183,6 +194,13 @@ impl<'a> Session<'a> {
     /// its body does not read.
     pub(super) fn title(&mut self, kind: Kind, body: &str) -> Option<String> {
         self.read::<Shown>(kind, body).map(|shown| shown.title)
+    }
+
+    /// The ids of the hits of a 200 to a search, or `None` (tallied) when
+    /// its body does not read.
+    pub(super) fn hit_ids(&mut self, body: &str) -> Option<Vec<String>> {
+        self.read::<Found>(Kind::Search, body)
+            .map(|found| found.hits.into_iter().map(|hit| hit.id).collect())
     }
 
     /// The body of a 200, or `None` (tallied) when it does not read.

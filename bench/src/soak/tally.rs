@@ -17,7 +17,8 @@ const SAMPLES: usize = 10;
 pub enum Kind {
     /// `GET /api/search` with a query of the set.
     Search,
-    /// `GET /api/articles/{id}` of one of the client's live articles.
+    /// `GET /api/articles/{id}` of one of the client's live articles, or,
+    /// when the soak writes nothing, of a hit of the client's last search.
     Get,
     /// `POST /api/articles` of one to three new articles.
     Post,
