@@ -1,10 +1,13 @@
 //! What every handler shares: the index, the one writer, the limits, the
 //! queues in front of the cores and the writer, and the metrics.
 //!
-//! Searches are CPU work: they run on tokio's blocking threads, at most one
-//! per core at a time, so that slow queries cannot starve the async threads
-//! that accept connections. They read the index's current snapshot, which
-//! a write never holds up.
+//! Searches are CPU work: they run on threads of their own, one per core,
+//! so that slow queries cannot starve the async threads that accept
+//! connections. They read the index's current snapshot, which a write never
+//! holds up, and they run at a lower scheduling priority than the rest of
+//! the server (on Linux), so that on a machine busy with searches a commit
+//! is not queued behind them: the few writes go first, searches take every
+//! cycle left.
 //!
 //! Writes go to the one index writer, on a thread of its own (the
 //! committer), and are committed before the response is sent: what a
@@ -83,6 +86,8 @@ struct Shared {
     config: Config,
     /// One permit a core: the searches running.
     searches: Arc<Semaphore>,
+    /// The threads searches run on, one a core.
+    search_threads: rayon::ThreadPool,
     /// The searches running or waiting for a core; when none is left, the
     /// server is overloaded.
     search_queue: Semaphore,
@@ -129,6 +134,7 @@ impl AppState {
                 #[cfg(test)]
                 gate,
                 searches: Arc::new(Semaphore::new(cores)),
+                search_threads: search_threads(cores),
                 search_queue: Semaphore::new(cores + config.max_queued),
                 write_queue: Semaphore::new(1 + config.max_queued),
                 exports: Arc::new(Semaphore::new(config.max_exports)),
@@ -169,12 +175,15 @@ impl AppState {
             .map_err(ApiError::internal)?;
         let state = self.clone();
         let span = tracing::Span::current();
-        tokio::task::spawn_blocking(move || {
+        let (answer, answered) = oneshot::channel();
+        self.inner.search_threads.spawn(move || {
             let _permit = permit;
-            span.in_scope(|| work(&state.inner.index))
-        })
-        .await
-        .map_err(ApiError::internal)?
+            // The request may have timed out: no one to tell.
+            let _ = answer.send(span.in_scope(|| work(&state.inner.index)));
+        });
+        answered
+            .await
+            .map_err(|_| ApiError::internal("a search stopped without an answer"))?
     }
 
     /// A place for one export, held as long as it runs; 503 when every
@@ -234,6 +243,32 @@ impl AppState {
             .map_err(|_| ApiError::internal("the index writer stopped during the write"))?
     }
 }
+
+/// The threads searches run on: `cores` of them, each at a lower
+/// scheduling priority than the threads that write.
+fn search_threads(cores: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(cores)
+        .thread_name(|i| format!("newsdesk-search-{i}"))
+        .start_handler(|_| lower_priority())
+        .build()
+        .expect("the search threads start")
+}
+
+/// Lowers the calling thread's scheduling priority (nice 5), which any
+/// process may do. On Linux a thread is scheduled on its own; elsewhere the
+/// call would lower the whole process, so it is not made.
+fn lower_priority() {
+    // On Linux, the "process" of `setpriority` is the calling thread.
+    #[cfg(target_os = "linux")]
+    if let Err(err) = rustix::process::setpriority_process(None, SEARCH_NICENESS) {
+        tracing::debug!(error = %err, "could not lower the priority of a search thread");
+    }
+}
+
+/// How much lower searches are scheduled than writes, in nice steps.
+#[cfg(target_os = "linux")]
+const SEARCH_NICENESS: i32 = 5;
 
 /// A write, as the committer runs it.
 type Job = Box<dyn FnOnce(&mut Indexer) -> Applied + Send>;

@@ -10,10 +10,10 @@
 //! The grouping of names into people is rebuilt from the archive's name
 //! counts when they change: at once while the archive has few names (a
 //! small directory builds in a moment), else on a background thread, at
-//! most one at a time, and with a pause after each build of at least a
-//! second and four times the build's length, so that it takes no more than
-//! a fraction of a core however fast writes come. Elasticsearch refreshes
-//! its readers on the same kind of schedule.
+//! most one at a time, and with a pause after each build of at least five
+//! seconds and ten times the build's length, so that it takes no more than
+//! a tenth of a core however fast writes come. A new spelling is a person
+//! of its own until then, and joins its person within seconds.
 
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
@@ -31,7 +31,11 @@ use crate::text::people::directory::Aliases;
 const INLINE_NAMES: usize = 2_000;
 
 /// The shortest pause between two background builds of the directory.
-const MIN_PAUSE: Duration = Duration::from_secs(1);
+const MIN_PAUSE: Duration = Duration::from_secs(5);
+
+/// A background build is followed by a pause of at least this many times
+/// its length.
+const PAUSE_PER_BUILD: u32 = 10;
 
 /// One state of the index: what a search reads, from start to end.
 pub struct Snapshot {
@@ -215,7 +219,7 @@ fn build_directories(live: &Weak<Live>, requests: &Receiver<()>) {
                 took_ms = following.tracker.last_build.as_secs_f64() * 1000.0,
                 "people directory rebuilt"
             );
-            MIN_PAUSE.max(following.tracker.last_build * 4)
+            MIN_PAUSE.max(following.tracker.last_build * PAUSE_PER_BUILD)
         };
         drop(live);
         #[cfg(not(test))]

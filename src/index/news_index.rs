@@ -226,7 +226,7 @@ impl NewsIndex {
 fn merge_policy() -> LogMergePolicy {
     let mut policy = LogMergePolicy::default();
     policy.set_min_num_segments(8);
-    policy.set_min_layer_size(10_000);
+    policy.set_min_layer_size(100);
     policy.set_level_log_size(0.75);
     policy.set_max_docs_before_merge(10_000_000);
     policy.set_del_docs_ratio_before_merge(1.0 / 3.0);

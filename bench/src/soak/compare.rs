@@ -303,6 +303,8 @@ impl Comparison {
     }
 
     /// The table, and the targets when checked, for a person.
+    // Long: one table, a row after another in the order printed; split, its
+    // rows would lose the column widths they share.
     pub fn render(&self) -> String {
         let (reads, mixed) = (&self.reads, &self.mixed);
         let mut out = String::new();
