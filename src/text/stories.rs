@@ -170,7 +170,11 @@ fn shingles(body: &str) -> Vec<u64> {
     let mut in_word = false;
     let mut chars = body.chars().peekable();
     while let Some(c) = chars.next() {
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() {
+            // Most text is ASCII: lower-cased without the Unicode tables.
+            word.push(c.to_ascii_lowercase());
+            in_word = true;
+        } else if c.is_alphanumeric() {
             for lower in c.to_lowercase() {
                 word.push(lower);
             }
