@@ -299,6 +299,11 @@ struct Committer {
 
 impl Committer {
     fn run(mut self) {
+        // Before any write arrives, so that the first one after the server
+        // starts does not wait for it.
+        if let Err(err) = self.writer.prepare_grouping() {
+            tracing::warn!(error = %err, "could not read the archive's story bands");
+        }
         while let Ok(first) = self.jobs.recv() {
             #[cfg(test)]
             let gate = self.gate.clone();

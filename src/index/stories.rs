@@ -161,6 +161,16 @@ impl Grouper {
         self.clear();
     }
 
+    /// Reads which bands the committed articles have, unless already read:
+    /// what the first grouping after opening an index would otherwise do,
+    /// a pass over every segment's bands.
+    pub(super) fn prepare(&mut self, searcher: &Searcher, fields: &Fields) -> Result<(), Error> {
+        if self.committed.is_none() {
+            self.committed = Some(Committed::read(searcher, fields)?);
+        }
+        Ok(())
+    }
+
     /// The committed document `address` is replaced or deleted.
     pub(super) fn stale(&mut self, address: DocAddress) {
         self.stale.insert(address);
@@ -202,9 +212,7 @@ impl Grouper {
         fields: &Fields,
         signature: &Signature,
     ) -> Result<Option<StoryId>, Error> {
-        if self.committed.is_none() {
-            self.committed = Some(Committed::read(searcher, fields)?);
-        }
+        self.prepare(searcher, fields)?;
         let mut hits: FxHashMap<Candidate, u32> = FxHashMap::default();
         let bands = signature.bands();
         for band in bands {
