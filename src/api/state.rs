@@ -391,12 +391,7 @@ impl AppState {
     /// `max_queued` waiting requests.
     pub(super) fn for_tests(max_queued: usize) -> AppState {
         let index = NewsIndex::in_memory().unwrap();
-        let writer = index
-            .writer(crate::index::WriterOptions {
-                threads: 1,
-                memory_bytes: 15_000_000,
-            })
-            .unwrap();
+        let writer = index.test_writer();
         let config = Config {
             max_queued,
             ..Config::default()
@@ -479,12 +474,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_person_first_named_in_a_write_is_found_while_the_directory_is_rebuilt() {
         let (index, directory_gate) = NewsIndex::in_memory().unwrap().people_in_background();
-        let writer = index
-            .writer(crate::index::WriterOptions {
-                threads: 1,
-                memory_bytes: 15_000_000,
-            })
-            .unwrap();
+        let writer = index.test_writer();
         let state = AppState::with_config(index, writer, Config::default());
         let app = router(state.clone());
         let get = |uri: &str| Request::get(uri).body(Body::empty()).unwrap();

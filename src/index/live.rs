@@ -235,7 +235,7 @@ mod tests {
 
     use super::*;
     use crate::article::Article;
-    use crate::index::{NewsIndex, WriterOptions};
+    use crate::index::NewsIndex;
 
     fn named(id: &str, person: &str) -> Article {
         let mut article = Article::bare(id, "The council met on Monday to discuss the budget.");
@@ -247,11 +247,7 @@ mod tests {
     fn a_write_is_searchable_with_its_people_while_the_directory_is_rebuilt() {
         let (index, gate) = NewsIndex::in_memory().unwrap().people_in_background();
         let index = Arc::new(index);
-        let options = WriterOptions {
-            threads: 1,
-            memory_bytes: 15_000_000,
-        };
-        let mut writer = index.writer(options).unwrap();
+        let mut writer = index.test_writer();
         writer.add(&named("a", "Volodymyr Zelensky")).unwrap();
         writer.add(&named("b", "Volodymyr Zelensky")).unwrap();
         writer.commit().unwrap();

@@ -141,6 +141,17 @@ impl NewsIndex {
         self.live.refresh()
     }
 
+    /// A writer on one thread with the least memory tantivy takes: for
+    /// tests.
+    #[cfg(test)]
+    pub(crate) fn test_writer(&self) -> crate::index::Indexer {
+        self.writer(crate::index::WriterOptions {
+            threads: 1,
+            memory_bytes: 15_000_000,
+        })
+        .expect("a test writer opens")
+    }
+
     /// The reader's latest searcher, even before its snapshot is made.
     #[cfg(test)]
     pub(crate) fn reader_searcher(&self) -> Searcher {

@@ -517,7 +517,7 @@ impl Tracker {
 mod tests {
     use super::*;
     use crate::article::Article;
-    use crate::index::{NewsIndex, WriterOptions};
+    use crate::index::NewsIndex;
 
     fn named(id: &str, people: &[&str]) -> Article {
         let mut article = Article::bare(id, "The council met on Monday to discuss the budget.");
@@ -537,12 +537,7 @@ mod tests {
     #[test]
     fn counts_follow_additions_deletions_and_merges_without_a_full_recount() {
         let index = NewsIndex::in_memory().unwrap();
-        let mut writer = index
-            .writer(WriterOptions {
-                threads: 1,
-                memory_bytes: 15_000_000,
-            })
-            .unwrap();
+        let mut writer = index.test_writer();
         let mut tracker = Tracker::new(Aliases::default());
         writer.add(&named("a", &["Keir Starmer"])).unwrap();
         writer.commit().unwrap();
@@ -579,12 +574,7 @@ mod tests {
     #[test]
     fn a_new_directory_joins_newcomers_to_their_person() {
         let index = NewsIndex::in_memory().unwrap();
-        let mut writer = index
-            .writer(WriterOptions {
-                threads: 1,
-                memory_bytes: 15_000_000,
-            })
-            .unwrap();
+        let mut writer = index.test_writer();
         let mut tracker = Tracker::new(Aliases::default());
         writer.add(&named("a", &["Volodymyr Zelensky"])).unwrap();
         writer.add(&named("b", &["Volodymyr Zelensky"])).unwrap();

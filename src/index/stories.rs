@@ -323,7 +323,7 @@ pub(super) fn live_docs(
 #[cfg(test)]
 mod tests {
     use crate::article::ArticleId;
-    use crate::index::{NewsIndex, StoryId, WriterOptions, test_article as article};
+    use crate::index::{NewsIndex, StoryId, test_article as article};
     use crate::text::perturb::{Kind, Rng, Text, copy};
 
     /// The sample's five articles on one subject, as raw bodies.
@@ -344,12 +344,7 @@ mod tests {
     }
 
     fn writer(index: &NewsIndex) -> crate::index::Indexer {
-        index
-            .writer(WriterOptions {
-                threads: 1,
-                memory_bytes: 15_000_000,
-            })
-            .unwrap()
+        index.test_writer()
     }
 
     fn story(index: &NewsIndex, id: &str) -> StoryId {

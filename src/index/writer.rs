@@ -264,7 +264,7 @@ impl Drop for Indexer {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::index::{NewsIndex, WriterOptions};
+    use crate::index::NewsIndex;
 
     /// An article with only an id and a body.
     pub(crate) fn article(id: &str, body: &str) -> Article {
@@ -274,12 +274,7 @@ pub(crate) mod tests {
     #[test]
     fn adding_an_id_twice_replaces_before_and_after_commit() {
         let index = NewsIndex::in_memory().unwrap();
-        let mut writer = index
-            .writer(WriterOptions {
-                threads: 1,
-                memory_bytes: 15_000_000,
-            })
-            .unwrap();
+        let mut writer = index.test_writer();
         assert_eq!(writer.add(&article("a", "one")).unwrap(), Added::New);
         assert_eq!(writer.add(&article("a", "two")).unwrap(), Added::Replaced);
         writer.commit().unwrap();

@@ -375,7 +375,6 @@ fn share(count: u64, total: u64) -> f64 {
 mod tests {
     use super::*;
     use crate::article::{Article, ArticleId, PublicationDate};
-    use crate::index::WriterOptions;
 
     /// Days since the epoch of `YYYY-MM-DD`.
     fn day(text: &str) -> i64 {
@@ -506,12 +505,7 @@ mod tests {
 
     fn archive() -> NewsIndex {
         let index = NewsIndex::in_memory().unwrap();
-        let mut writer = index
-            .writer(WriterOptions {
-                threads: 1,
-                memory_bytes: 15_000_000,
-            })
-            .unwrap();
+        let mut writer = index.test_writer();
         for article in [
             article(
                 "a",

@@ -412,7 +412,7 @@ impl SegmentCollector for SegmentStories {
 mod tests {
     use super::*;
     use crate::article::{Article, PublicationDate};
-    use crate::index::{NewsIndex, WriterOptions, test_article};
+    use crate::index::{NewsIndex, test_article};
     use crate::search::{
         Check, Collapse, FacetValue, Filters, Histogram, SearchRequest, SearchResults,
     };
@@ -459,12 +459,7 @@ mod tests {
 
     fn index() -> NewsIndex {
         let index = NewsIndex::in_memory().unwrap();
-        let mut writer = index
-            .writer(WriterOptions {
-                threads: 1,
-                memory_bytes: 15_000_000,
-            })
-            .unwrap();
+        let mut writer = index.test_writer();
         for (id, outlet, date, body, seed) in ARTICLES {
             let body = crate::sample::ARTICLES[body].1.to_string();
             let body = match seed {

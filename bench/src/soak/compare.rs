@@ -11,6 +11,7 @@ use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
 
 use super::report::ArticleSummary;
+use crate::report::thousands;
 
 /// Mixed searches a second: at least this share of those with reads only.
 const MIN_THROUGHPUT_RATIO: f64 = 0.7;
@@ -416,18 +417,6 @@ impl Comparison {
 /// A latency of a kind of request, or `–` when there was none.
 fn latency(percentiles: Option<Percentiles>, of: fn(Percentiles) -> f64) -> String {
     percentiles.map_or("–".to_owned(), |p| ms(of(p)))
-}
-
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Milliseconds, to a tenth.
