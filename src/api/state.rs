@@ -251,6 +251,10 @@ fn search_threads(cores: usize) -> rayon::ThreadPool {
         .num_threads(cores)
         .thread_name(|i| format!("newsdesk-search-{i}"))
         .start_handler(|_| lower_priority())
+        // A search that panics is answered as an internal error (its answer
+        // is dropped unsent), as the other requests are; without a handler
+        // the pool would abort the process.
+        .panic_handler(|_| tracing::error!("a search panicked"))
         .build()
         .expect("the search threads start")
 }
@@ -438,6 +442,20 @@ mod tests {
             ))))
             .body(Body::from(body))
             .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_search_that_panics_is_an_internal_error_and_the_next_one_runs() {
+        let state = AppState::for_tests(4);
+        let panicked = state
+            .read(|_| -> Result<(), ApiError> { panic!("a bug in a search") })
+            .await;
+        assert!(
+            matches!(panicked, Err(ApiError::Internal(_))),
+            "{panicked:?}"
+        );
+        let answered = state.read(|index| Ok(index.snapshot().is_ok())).await;
+        assert!(matches!(answered, Ok(true)), "{answered:?}");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
